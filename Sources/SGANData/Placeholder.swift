@@ -1,0 +1,4 @@
+import CHDF5
+import CPNG
+import CTurboJPEG
+import CZlib
