@@ -9,4 +9,4 @@ export PATH="$PATH:/opt/swift/usr/bin"
 
 tools/install-packages.sh
 swift build -c release -Xswiftc -enable-testing --build-tests
-swift test -c release -Xswiftc -enable-testing --skip-build --parallel --num-workers 2
+swift test -c release -Xswiftc -enable-testing --skip-build
