@@ -28,15 +28,3 @@ public struct PhaseTimes: Sendable, Equatable {
     lhs.data += rhs.data
   }
 }
-
-/// A monotonic clock reading in seconds, for phase timing.
-@inline(__always)
-public func monotonicSeconds() -> Double {
-  var time = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &time)
-  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
-#if canImport(Glibc)
-  import Glibc
-#endif
