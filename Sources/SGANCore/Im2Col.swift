@@ -1,0 +1,173 @@
+/// The index arithmetic that lowers a 2-D convolution to a matrix product.
+///
+/// Letters: C image channels, H and W image size, K kernel size, S stride, P padding,
+/// OH and OW the size of the sliding-window grid, with `OH = (H + 2P - K) / S + 1`.
+///
+/// The column matrix of one image is `[C * K * K, OH * OW]`: row `(c * K + kh) * K + kw`,
+/// column `oh * OW + ow` holds the image value at `(c, oh * S - P + kh, ow * S - P + kw)`,
+/// or 0 where that position falls into the padding. For a convolution the image is the input;
+/// for a transposed convolution it is the output and the grid is the input.
+struct ConvolutionGeometry: Sendable, Equatable {
+  let channels: Int
+  let height: Int
+  let width: Int
+  let kernel: Int
+  let stride: Int
+  let padding: Int
+  let gridHeight: Int
+  let gridWidth: Int
+
+  init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+    precondition(kernel > 0 && stride > 0 && padding >= 0, "invalid kernel \(kernel), stride \(stride), padding \(padding)")
+    self.channels = channels
+    self.height = height
+    self.width = width
+    self.kernel = kernel
+    self.stride = stride
+    self.padding = padding
+    gridHeight = (height + 2 * padding - kernel) / stride + 1
+    gridWidth = (width + 2 * padding - kernel) / stride + 1
+    precondition(
+      gridHeight > 0 && gridWidth > 0,
+      "kernel \(kernel) with padding \(padding) does not fit an image of \(height)x\(width)")
+  }
+
+  /// Rows of the column matrix, `C * K * K`.
+  var columnRows: Int { channels * kernel * kernel }
+
+  /// Columns of one image's column matrix, `OH * OW`.
+  var gridCount: Int { gridHeight * gridWidth }
+
+  /// Values in one image, `C * H * W`.
+  var imageCount: Int { channels * height * width }
+
+  /// Returns the grid columns `ow` whose image column `ow * S - P + kw` lies inside `0 ..< W`.
+  @inline(__always)
+  func validGridColumns(kernelColumn kw: Int) -> Range<Int> {
+    // ow * S >= P - kw  and  ow * S <= W - 1 + P - kw, with floor division for negatives.
+    let lower = max(0, ceilingDivide(padding - kw, stride))
+    let upper = min(gridWidth, floorDivide(width - 1 + padding - kw, stride) + 1)
+    return lower..<max(lower, upper)
+  }
+
+  /// Writes the column matrix of `image` (`[C, H, W]`) into `columns`, whose rows are
+  /// `leadingDimension` apart; only the first `OH * OW` values of each row are written.
+  func imageToColumns(
+    _ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>,
+    leadingDimension: Int
+  ) {
+    let (K, S, P, H, W, OH, OW) = (kernel, stride, padding, height, width, gridHeight, gridWidth)
+
+    for c in 0..<channels {
+      let plane = image + c * H * W
+      for kh in 0..<K {
+        for kw in 0..<K {
+          let row = columns + ((c * K + kh) * K + kw) * leadingDimension
+          let valid = validGridColumns(kernelColumn: kw)
+
+          for oh in 0..<OH {
+            let destination = row + oh * OW
+            let ih = oh * S - P + kh
+            if ih < 0 || ih >= H {
+              destination.update(repeating: 0, count: OW)
+              continue
+            }
+
+            let source = plane + ih * W - P + kw
+            destination.update(repeating: 0, count: valid.lowerBound)
+            if S == 1 {
+              (destination + valid.lowerBound).update(
+                from: source + valid.lowerBound, count: valid.count)
+            } else {
+              for ow in valid { destination[ow] = source[ow * S] }
+            }
+            (destination + valid.upperBound).update(repeating: 0, count: OW - valid.upperBound)
+          }
+        }
+      }
+    }
+  }
+
+  /// Adds every entry of the column matrix `columns` back onto its image position in `image`
+  /// (`[C, H, W]`), the adjoint of ``imageToColumns(_:into:leadingDimension:)``. Entries that
+  /// fall into the padding are dropped. `image` is accumulated into, not overwritten.
+  func addColumnsToImage(
+    _ columns: UnsafePointer<Float>, leadingDimension: Int, into image: UnsafeMutablePointer<Float>
+  ) {
+    let (K, S, P, H, W, OH, OW) = (kernel, stride, padding, height, width, gridHeight, gridWidth)
+
+    for c in 0..<channels {
+      let plane = image + c * H * W
+      for kh in 0..<K {
+        for kw in 0..<K {
+          let row = columns + ((c * K + kh) * K + kw) * leadingDimension
+          let valid = validGridColumns(kernelColumn: kw)
+
+          for oh in 0..<OH {
+            let ih = oh * S - P + kh
+            if ih < 0 || ih >= H { continue }
+
+            let source = row + oh * OW
+            let destination = plane + ih * W - P + kw
+            if S == 1 {
+              for ow in valid { destination[ow] += source[ow] }
+            } else {
+              for ow in valid { destination[ow * S] += source[ow] }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Copies samples `[G, R, Q]` (sample-major) into the matrix `[R, G * Q]`, where sample `g`
+/// fills columns `g * Q ..< (g + 1) * Q`. This lets one GEMM cover a group of samples.
+func gatherSamples(
+  _ source: UnsafePointer<Float>, samples: Int, rows: Int, columns: Int,
+  into destination: UnsafeMutablePointer<Float>
+) {
+  let leadingDimension = samples * columns
+  for g in 0..<samples {
+    for r in 0..<rows {
+      (destination + r * leadingDimension + g * columns).update(
+        from: source + (g * rows + r) * columns, count: columns)
+    }
+  }
+}
+
+/// Copies the matrix `[R, G * Q]` back into samples `[G, R, Q]`, the inverse of
+/// ``gatherSamples(_:samples:rows:columns:into:)``.
+func scatterSamples(
+  _ source: UnsafePointer<Float>, samples: Int, rows: Int, columns: Int,
+  into destination: UnsafeMutablePointer<Float>
+) {
+  let leadingDimension = samples * columns
+  for g in 0..<samples {
+    for r in 0..<rows {
+      (destination + (g * rows + r) * columns).update(
+        from: source + r * leadingDimension + g * columns, count: columns)
+    }
+  }
+}
+
+/// Returns how many samples one GEMM should cover so that it has at least `targetColumns`
+/// columns when each sample contributes `columnsPerSample`, capped at `maxBatch`.
+///
+/// Wide products run near the GEMM peak; a late convolution layer with a 4x4 grid would
+/// otherwise multiply into only 16 columns per call.
+func samplesPerGroup(columnsPerSample: Int, maxBatch: Int, targetColumns: Int = 1024) -> Int {
+  let wanted = (targetColumns + columnsPerSample - 1) / max(columnsPerSample, 1)
+  return max(1, min(maxBatch, wanted))
+}
+
+@inline(__always)
+func floorDivide(_ a: Int, _ b: Int) -> Int {
+  let quotient = a / b
+  return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
+}
+
+@inline(__always)
+func ceilingDivide(_ a: Int, _ b: Int) -> Int {
+  -floorDivide(-a, b)
+}
