@@ -68,7 +68,7 @@ public final class GANStep {
   public let random: CounterRandom
 
   /// Time of each phase, added up since the last ``resetTimes()``.
-  public private(set) var times = PhaseTimes()
+  public internal(set) var times = PhaseTimes()
 
   let workers: [GANWorker]
   let generatorShards: ShardedNetwork
@@ -109,8 +109,10 @@ public final class GANStep {
 
     let workerCount = min(threads, max(realCount, generatedCount))
     self.workerCount = workerCount
-    realPlan = ShardPlan(total: realCount, shards: workerCount)
-    generatedPlan = ShardPlan(total: generatedCount, shards: workerCount)
+    let realPlan = ShardPlan(total: realCount, shards: workerCount)
+    let generatedPlan = ShardPlan(total: generatedCount, shards: workerCount)
+    self.realPlan = realPlan
+    self.generatedPlan = generatedPlan
 
     generatorWorkerGradients = (0..<workerCount).map { _ in
       Tensor(shape: generator.parameters.shape)
