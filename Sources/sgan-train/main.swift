@@ -1,1 +1,134 @@
-print("not built yet")
+import Foundation
+import SGANCommandLine
+import SGANData
+import SGANTraining
+
+let defaults = TrainingConfiguration(dataPath: "")
+let cores = ProcessInfo.processInfo.activeProcessorCount
+
+let command = Command(
+  name: "sgan-train",
+  summary: "Trains Softmax GAN (or the standard GAN loss) on a packed HDF5 dataset, "
+    + "data-parallel on worker threads.",
+  discussion: """
+    Each iteration runs --d-steps discriminator updates, each on a new batch of --batch-size
+    real and --fake-size generated images, then --g-steps generator updates. The run folder
+    receives config.json, log.csv (one row per iteration), samples/step-NNNNNN.png (8x8 grids
+    of one fixed latent batch) and checkpoint.h5. SIGINT or SIGTERM finishes the current
+    iteration, writes a checkpoint and exits with status 1.
+
+    Examples:
+      sgan-train --data fashion-mnist-32.h5 --out runs/fashion --epochs 1
+      sgan-train --out runs/fashion --resume --steps 2000
+    """,
+  options: [
+    .value("data", "FILE.h5", "Packed dataset made by sgan-pack (required unless --resume)."),
+    .value("out", "DIR", "Run folder for config, log, samples and checkpoint (required)."),
+    .flag("resume", "Continue the run in --out from its checkpoint; --steps sets the new end."),
+    .flag("overwrite", "Start a new run in --out even if it holds one."),
+    .value("threads", "N", "Worker threads that share each batch.", default: "\(cores), all cores"),
+    .value("batch-size", "N", "Real images per discriminator update (N).", default: "64"),
+    .value("fake-size", "N", "Generated images per update (M).", default: "--batch-size"),
+    .value("steps", "N", "Iterations of the whole run.", default: "\(defaults.steps)"),
+    .value("epochs", "N", "Passes over the split, instead of --steps."),
+    .value("seed", "N", "Seed of initialisation, latent noise and data order.", default: "1"),
+    .value("loss", "NAME", "softmax (Softmax GAN) or gan (standard GAN loss).", default: "softmax"),
+    .value("lr", "RATE", "Adam learning rate of both networks.", default: "0.0002"),
+    .value("beta1", "B", "Adam first-moment decay.", default: "0.5"),
+    .value("beta2", "B", "Adam second-moment decay.", default: "0.999"),
+    .value("d-steps", "N", "Discriminator updates per iteration.", default: "1"),
+    .value("g-steps", "N", "Generator updates per iteration.", default: "1"),
+    .value("nz", "N", "Latent vector length.", default: "100"),
+    .value("filters", "N", "Base filter count of both networks.", default: "64"),
+    .value(
+      "input-range", "RANGE",
+      "-1,1 (generator ends in tanh) or 0,1 (pixels / 256, generator ends in a sigmoid).",
+      default: "-1,1"),
+    .flag("no-g-batchnorm", "Remove batch normalisation from the generator."),
+    .flag("no-d-batchnorm", "Remove batch normalisation from the discriminator."),
+    .flag("constant-g-filters", "Give every generator layer --filters channels."),
+    .flag("d-relu", "Use ReLU instead of LeakyReLU (slope 0.2) in the discriminator."),
+    .value("split", "NAME", "Dataset split: train, validation, test or all.", default: "train"),
+    .value("sample-every", "N", "Iterations between sample grids; 0 for the end only.", default: "100"),
+    .value(
+      "checkpoint-every", "N", "Iterations between checkpoints; 0 for the end only.",
+      default: "500"),
+    .value("log-every", "N", "Iterations between progress lines.", default: "10"),
+  ])
+
+runTool("sgan-train") {
+  let arguments = try command.parse(Array(CommandLine.arguments.dropFirst()))
+  let output = try arguments.requiredString("out")
+  let positive = 1...Int.max
+  let threads = try arguments.int("threads", range: positive)
+  let stop = StopRequest()
+
+  let trainer: Trainer
+  if arguments.flag("resume") {
+    for option in ["data", "batch-size", "fake-size", "epochs", "loss", "nz", "filters", "seed"]
+    where arguments.has(option) {
+      throw UsageError(
+        "--\(option) cannot change when resuming; the run keeps the settings in its config.json",
+        commandName: command.name)
+    }
+    trainer = try Trainer(
+      resumeIn: output, steps: try arguments.int("steps", range: positive), threads: threads)
+  } else {
+    var configuration = TrainingConfiguration(dataPath: try arguments.requiredString("data"))
+    configuration.threads = threads ?? cores
+    configuration.batchSize = try arguments.int("batch-size", default: 64, range: positive)!
+    configuration.fakeSize = try arguments.int(
+      "fake-size", default: configuration.batchSize, range: positive)!
+    configuration.steps = try arguments.int("steps", default: defaults.steps, range: positive)!
+    configuration.seed = UInt64(try arguments.int("seed", default: 1, range: 0...Int.max)!)
+    let loss = try arguments.choice("loss", ["softmax", "gan"], default: "softmax")!
+    configuration.loss = LossKind(rawValue: loss)!
+    configuration.learningRate = try arguments.double(
+      "lr", default: 2e-4, range: 1e-12...10)!
+    configuration.beta1 = try arguments.double("beta1", default: 0.5, range: 0...0.999999)!
+    configuration.beta2 = try arguments.double("beta2", default: 0.999, range: 0...0.999999)!
+    configuration.discriminatorSteps = try arguments.int("d-steps", default: 1, range: positive)!
+    configuration.generatorSteps = try arguments.int("g-steps", default: 1, range: positive)!
+    configuration.latentSize = try arguments.int("nz", default: 100, range: positive)!
+    configuration.filters = try arguments.int("filters", default: 64, range: positive)!
+    let range = try arguments.choice("input-range", ["-1,1", "0,1"], default: "-1,1")!
+    configuration.inputRange = InputRange(rawValue: range)!
+    configuration.generatorBatchNorm = !arguments.flag("no-g-batchnorm")
+    configuration.discriminatorBatchNorm = !arguments.flag("no-d-batchnorm")
+    configuration.constantGeneratorFilters = arguments.flag("constant-g-filters")
+    configuration.discriminatorReLU = arguments.flag("d-relu")
+    configuration.split = try arguments.choice(
+      "split", ["train", "validation", "test", "all"], default: "train")!
+    configuration.sampleEvery = try arguments.int("sample-every", default: 100, range: 0...Int.max)!
+    configuration.checkpointEvery = try arguments.int(
+      "checkpoint-every", default: 500, range: 0...Int.max)!
+    configuration.logEvery = try arguments.int("log-every", default: 10, range: positive)!
+    let epochs = try arguments.int("epochs", range: positive)
+    if epochs != nil && arguments.has("steps") {
+      throw UsageError("give --steps or --epochs, not both", commandName: command.name)
+    }
+    trainer = try Trainer(
+      newRunIn: output, configuration: configuration, epochs: epochs,
+      overwrite: arguments.flag("overwrite"))
+  }
+
+  let configuration = trainer.configuration
+  let perStep = max(configuration.batchSize, configuration.fakeSize)
+  if configuration.threads > perStep {
+    Console.warning(
+      "--threads \(configuration.threads) is more than the \(perStep) samples of a step; "
+        + "running \(trainer.step.workerCount) workers")
+  }
+  Console.info("sgan-train \(toolVersion)")
+  Console.info(try trainer.record.encoded())
+  Console.info("HDF5 thread-safe: \(HDF5Library.isThreadSafe ? "yes" : "no")")
+  if trainer.iteration > 0 {
+    Console.info("resuming at iteration \(trainer.iteration) of \(configuration.steps)")
+  }
+
+  trainer.report = { Console.info($0) }
+  let summary = try trainer.train(stop: stop)
+  Console.info(
+    "finished \(summary.iterations) iterations in \(formatDuration(summary.seconds)); "
+      + "checkpoint: \(summary.checkpointPath)")
+}

@@ -19,6 +19,13 @@ public struct DiscriminatorStepResult: Sendable, Equatable {
 
   /// Mean over the real samples of p(x) (Softmax GAN) or of D(x) = sigmoid(-mu) (standard).
   public var meanRealProbability: Double
+
+  /// Creates a result from its parts.
+  public init(loss: Double, logPartition: Double, meanRealProbability: Double) {
+    self.loss = loss
+    self.logPartition = logPartition
+    self.meanRealProbability = meanRealProbability
+  }
 }
 
 /// One data-parallel training step of a GAN on T worker threads.

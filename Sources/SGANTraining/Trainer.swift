@@ -1,0 +1,253 @@
+import Foundation
+import SGANCommandLine
+import SGANCore
+import SGANData
+
+extension RandomPurpose {
+  /// The latent vectors of the fixed sample grid.
+  public static let sampleGrid = RandomPurpose(rawValue: 4)
+}
+
+/// What a finished or stopped run reports.
+public struct TrainingSummary: Sendable {
+  /// Iterations completed in the run so far, including earlier sessions.
+  public var iterations: Int
+
+  /// Seconds this session spent training.
+  public var seconds: Double
+
+  /// The checkpoint written last.
+  public var checkpointPath: String
+}
+
+/// Trains a DCGAN pair with the data-parallel ``GANStep`` and keeps the run folder: config,
+/// log, sample grids and checkpoints.
+///
+/// One iteration is `discriminatorSteps` discriminator updates, each on a new real batch and a
+/// new generated batch, then `generatorSteps` generator updates. The first generator update
+/// reuses the last generated batch and the last real batch, as DCGAN does; further ones draw
+/// new latent vectors. Latent noise for iteration i comes from the noise indices
+/// i·(d + g - 1) ..< (i + 1)·(d + g - 1), so it depends only on the seed and the iteration.
+public final class Trainer {
+  /// The run folder.
+  public let run: RunDirectory
+
+  /// What config.json holds, including the settings.
+  public let record: RunRecord
+
+  /// Iterations completed.
+  public internal(set) var iteration: Int
+
+  /// The step, whose networks and optimisers hold the run's state.
+  public let step: GANStep
+
+  /// Where progress lines go; the tool prints them, tests may collect them.
+  public var report: (String) -> Void = { _ in }
+
+  let reader: BatchReader
+  let realBatch: Tensor  // [N, C, H, W]
+  let sampler: Network  // generator replica in inference mode, [64, nz, 1, 1]
+  let sampleLatents: Tensor  // [64, nz, 1, 1]
+  let log: TrainingLog
+  var lastCheckpoint: String?
+
+  /// The number of images in each sample grid, an 8x8 tiling.
+  public static let sampleCount = 64
+
+  /// The settings.
+  public var configuration: TrainingConfiguration { record.configuration }
+
+  /// Starts a new run in `outputPath` with `configuration`.
+  ///
+  /// - Throws: `TrainingError.invalidSetting` before any work for settings that cannot work
+  ///   with the dataset (image size, channels, a batch larger than the split), or when the
+  ///   folder already holds a run and `overwrite` is false.
+  public convenience init(
+    newRunIn outputPath: String, configuration: TrainingConfiguration, epochs: Int? = nil,
+    overwrite: Bool = false
+  ) throws {
+    if let problem = configuration.validationProblem() {
+      throw TrainingError.invalidSetting(problem)
+    }
+    let run = RunDirectory(path: outputPath)
+    if run.holdsRun && !overwrite {
+      throw TrainingError.invalidSetting(
+        "'\(outputPath)' already holds a run; continue it with --resume, "
+          + "or choose another --out folder")
+    }
+
+    let dataset = try Trainer.openDataset(configuration)
+    var configuration = configuration
+    if let epochs {
+      let batches = dataset.splitCount / configuration.batchSize
+      configuration.steps = max(1, epochs * batches / configuration.discriminatorSteps)
+    }
+    let record = RunRecord(
+      configuration: configuration,
+      datasetChecksum: dataset.checksum.map { ContentChecksum.hex($0) },
+      imageShape: [dataset.shape.height, dataset.shape.width, dataset.shape.channels],
+      splitCount: dataset.splitCount, toolVersion: toolVersion)
+
+    try run.create()
+    try record.write(to: run.configurationPath)
+    try self.init(run: run, record: record, resumeState: nil)
+  }
+
+  /// Continues the run in `outputPath` from its checkpoint, up to `steps` iterations.
+  ///
+  /// `threads`, when given, replaces the run's thread count; the result then matches the
+  /// uninterrupted run to rounding only, since sums are grouped by worker.
+  public convenience init(resumeIn outputPath: String, steps: Int?, threads: Int?) throws {
+    let run = RunDirectory(path: outputPath)
+    guard FileManager.default.fileExists(atPath: run.checkpointPath) else {
+      throw TrainingError.invalidSetting(
+        "'\(run.checkpointPath)' does not exist, so there is nothing to resume; "
+          + "start a new run without --resume")
+    }
+    var record = try RunRecord.read(from: run.configurationPath)
+    let state = try Checkpoint.readState(from: run.checkpointPath)
+    let stored = try JSONDecoder().decode(
+      TrainingConfiguration.self, from: Data(state.configurationJSON.utf8))
+    guard stored == record.configuration else {
+      throw TrainingError.checkpoint(
+        path: run.checkpointPath,
+        reason: "its settings differ from '\(run.configurationPath)'; restore that file")
+    }
+    if let steps {
+      record.configuration.steps = steps
+    }
+    if let threads {
+      record.configuration.threads = threads
+    }
+    guard record.configuration.steps > state.iteration else {
+      throw TrainingError.invalidSetting(
+        "the run already completed \(state.iteration) iterations; "
+          + "pass a larger --steps to continue it")
+    }
+
+    let dataset = try Trainer.openDataset(record.configuration)
+    let checksum = dataset.checksum.map { ContentChecksum.hex($0) }
+    if let expected = record.datasetChecksum, let checksum, checksum != expected {
+      throw TrainingError.invalidSetting(
+        "'\(record.configuration.dataPath)' has checksum \(checksum) but the run was trained "
+          + "on \(expected); point the run at the original file")
+    }
+    try record.write(to: run.configurationPath)
+    try self.init(run: run, record: record, resumeState: state)
+  }
+
+  private init(run: RunDirectory, record: RunRecord, resumeState: Checkpoint.State?) throws {
+    self.run = run
+    self.record = record
+    let configuration = record.configuration
+
+    let random = CounterRandom(seed: configuration.seed)
+    let networks = try Trainer.makeNetworks(
+      configuration, imageSize: record.imageShape[0], channels: record.imageShape[2])
+    networks.generator.initializeDCGAN(random: random, networkIndex: 0)
+    networks.discriminator.initializeDCGAN(random: random, networkIndex: 1)
+
+    let optimizer = { (network: Network) in
+      Adam(
+        parameterCount: network.parameterCount, learningRate: Float(configuration.learningRate),
+        beta1: Float(configuration.beta1), beta2: Float(configuration.beta2),
+        epsilon: Float(configuration.epsilon))
+    }
+    step = GANStep(
+      generator: networks.generator, discriminator: networks.discriminator,
+      loss: configuration.loss == .softmax ? .softmax : .standard,
+      realCount: configuration.batchSize, generatedCount: configuration.fakeSize,
+      threads: configuration.threads, random: random,
+      generatorOptimizer: optimizer(networks.generator),
+      discriminatorOptimizer: optimizer(networks.discriminator))
+
+    if let resumeState {
+      try Checkpoint.restore(step, from: run.checkpointPath)
+      iteration = resumeState.iteration
+      lastCheckpoint = run.checkpointPath
+    } else {
+      iteration = 0
+    }
+
+    reader = try BatchReader(
+      path: configuration.dataPath, split: DatasetSplit(rawValue: configuration.split)!,
+      batchSize: configuration.batchSize, seed: configuration.seed,
+      scaling: configuration.inputRange == .symmetric ? .minusOneToOne : .zeroToOne,
+      start: resumeState?.dataPosition ?? .start)
+    realBatch = Tensor(
+      shape: TensorShape(
+        configuration.batchSize, record.imageShape[2], record.imageShape[0],
+        record.imageShape[1]))
+
+    sampler = networks.generator.makeReplica(maxBatch: Trainer.sampleCount)
+    sampler.mode = .inference
+    sampleLatents = Tensor(shape: TensorShape(Trainer.sampleCount, configuration.latentSize, 1, 1))
+    random.fillNormal(sampleLatents, purpose: .sampleGrid, step: 0, sample: 0)
+
+    log = try TrainingLog(path: run.logPath, resumeStep: resumeState?.iteration ?? 0)
+  }
+
+  /// Builds the generator and the discriminator for the run's architecture settings.
+  static func makeNetworks(
+    _ configuration: TrainingConfiguration, imageSize: Int, channels: Int
+  ) throws -> (generator: Network, discriminator: Network) {
+    var architecture = DCGANConfiguration()
+    architecture.imageSize = imageSize
+    architecture.channels = channels
+    architecture.latentSize = configuration.latentSize
+    architecture.generatorFilters = configuration.filters
+    architecture.discriminatorFilters = configuration.filters
+    architecture.generatorBatchNorm = configuration.generatorBatchNorm
+    architecture.discriminatorBatchNorm = configuration.discriminatorBatchNorm
+    architecture.constantGeneratorFilters = configuration.constantGeneratorFilters
+    architecture.discriminatorActivation =
+      configuration.discriminatorReLU ? .relu : .leakyReLU
+    architecture.outputRange = configuration.inputRange == .symmetric ? .symmetric : .unit
+    do {
+      let generator = try DCGAN.makeGenerator(architecture, maxBatch: configuration.fakeSize)
+      let discriminator = try DCGAN.makeDiscriminator(
+        architecture, maxBatch: max(configuration.batchSize, configuration.fakeSize))
+      return (generator, discriminator)
+    } catch {
+      throw TrainingError.invalidSetting("invalid network settings: \(error)")
+    }
+  }
+}
+
+/// What the trainer needs to know about the dataset before building anything.
+struct DatasetFacts {
+  var shape: PackedImageShape
+  var splitCount: Int
+  var checksum: UInt32?
+}
+
+extension Trainer {
+  /// Opens the dataset and checks that the networks can train on the selected split.
+  static func openDataset(_ configuration: TrainingConfiguration) throws -> DatasetFacts {
+    let path = configuration.dataPath
+    let dataset = try PackedDataset(path: path)
+    let split = DatasetSplit(rawValue: configuration.split)!
+    let rows = try dataset.rows(in: split)
+    let shape = dataset.shape
+
+    if dataset.count == 0 || rows.isEmpty {
+      throw TrainingError.invalidSetting(
+        "'\(path)' holds no images in the '\(split)' split; choose another --split "
+          + "or repack the dataset")
+    }
+    guard shape.height == shape.width, [32, 64, 128].contains(shape.height),
+      [1, 3].contains(shape.channels)
+    else {
+      throw TrainingError.invalidSetting(
+        "'\(path)' holds \(shape.height)x\(shape.width) images with \(shape.channels) "
+          + "channels; the networks take square 32, 64 or 128 pixel images with 1 or 3 "
+          + "channels, so repack it with sgan-pack --size 32, 64 or 128")
+    }
+    if configuration.batchSize > rows.count {
+      throw TrainingError.invalidSetting(
+        "--batch-size \(configuration.batchSize) is larger than the \(rows.count) images of "
+          + "the '\(split)' split of '\(path)'; lower --batch-size or choose --split all")
+    }
+    return DatasetFacts(shape: shape, splitCount: rows.count, checksum: dataset.storedChecksum)
+  }
+}
