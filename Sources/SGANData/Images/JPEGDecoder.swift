@@ -11,8 +11,10 @@ import CTurboJPEG
 /// One instance owns one TurboJPEG handle and is not thread-safe: give each
 /// worker thread its own decoder.
 public final class JPEGDecoder {
-  /// The TurboJPEG decompressor handle, freed in `deinit`.
-  private let handle: tjhandle
+  /// The TurboJPEG decompressor handle, freed in `deinit`. It is replaced
+  /// after every failure, because libjpeg-turbo 2.1 can leave a handle in a
+  /// state where the next valid JPEG's header reads as 0x0 pixels.
+  private var handle: tjhandle
 
   /// The largest image accepted, in pixels. It bounds the allocation that a
   /// corrupt header could otherwise request.
@@ -51,6 +53,7 @@ public final class JPEGDecoder {
       throw failure(path: path)
     }
     if width <= 0 || height <= 0 || Int(width) * Int(height) > Self.maximumPixelCount {
+      replaceHandle()
       throw ImageError.jpegDecodingFailed(
         path: path,
         message: "header declares \(width)x\(height) pixels, outside 1 to "
@@ -86,11 +89,20 @@ public final class JPEGDecoder {
     return Image(width: w, height: h, channels: decodedChannels, pixels: pixels)
   }
 
-  /// Returns the error for the handle's last failure, with TurboJPEG's message.
+  /// Returns the error for the handle's last failure, with TurboJPEG's
+  /// message, and replaces the handle with a fresh one.
   private func failure(path: String) -> ImageError {
     let message = String(cString: tjGetErrorStr2(handle))
     let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
+    replaceHandle()
     return .jpegDecodingFailed(path: path, message: isWarning ? "warning: " + message : message)
+  }
+
+  /// Swaps in a new handle; keeps the old one if TurboJPEG cannot allocate.
+  private func replaceHandle() {
+    guard let fresh = tjInitDecompress() else { return }
+    tjDestroy(handle)
+    handle = fresh
   }
 }
 
