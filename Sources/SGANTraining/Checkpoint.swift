@@ -30,26 +30,37 @@ public enum Checkpoint {
     let output = try AtomicOutputFile(path: path)
     do {
       let file = try HDF5File.create(path: output.temporaryPath, overwrite: true)
-      try file.writeAttribute("format_version", Int64(formatVersion))
-      try file.writeAttribute("iteration", Int64(iteration))
-      try file.writeAttribute("data_epoch", Int64(dataPosition.epoch))
-      try file.writeAttribute("data_batch", Int64(dataPosition.batch))
-      try file.writeAttribute("seed", seed)
-      try file.writeAttribute("configuration", configurationJSON)
-      try file.writeAttribute("tool_version", PackedDatasetFormat.toolVersion)
-
-      try writeNetwork(step.generator, to: try file.createGroup("generator"))
-      try writeNetwork(step.discriminator, to: try file.createGroup("discriminator"))
-      let optimizers = try file.createGroup("optimizer")
-      try writeOptimizer(step.generatorOptimizer, to: try optimizers.createGroup("generator"))
-      try writeOptimizer(
-        step.discriminatorOptimizer, to: try optimizers.createGroup("discriminator"))
+      try writeContents(
+        to: file, step: step, iteration: iteration, dataPosition: dataPosition, seed: seed,
+        configurationJSON: configurationJSON)
       try file.close()
       try output.commit()
     } catch {
       output.abandon()
       throw error
     }
+  }
+
+  /// Writes every attribute, group and dataset. The groups are released when this returns,
+  /// which HDF5 needs before the file can close.
+  private static func writeContents(
+    to file: HDF5File, step: GANStep, iteration: Int, dataPosition: BatchPosition,
+    seed: UInt64, configurationJSON: String
+  ) throws {
+    try file.writeAttribute("format_version", Int64(formatVersion))
+    try file.writeAttribute("iteration", Int64(iteration))
+    try file.writeAttribute("data_epoch", Int64(dataPosition.epoch))
+    try file.writeAttribute("data_batch", Int64(dataPosition.batch))
+    try file.writeAttribute("seed", seed)
+    try file.writeAttribute("configuration", configurationJSON)
+    try file.writeAttribute("tool_version", PackedDatasetFormat.toolVersion)
+
+    try writeNetwork(step.generator, to: try file.createGroup("generator"))
+    try writeNetwork(step.discriminator, to: try file.createGroup("discriminator"))
+    let optimizers = try file.createGroup("optimizer")
+    try writeOptimizer(step.generatorOptimizer, to: try optimizers.createGroup("generator"))
+    try writeOptimizer(
+      step.discriminatorOptimizer, to: try optimizers.createGroup("discriminator"))
   }
 
   /// The scalar state read from a checkpoint.

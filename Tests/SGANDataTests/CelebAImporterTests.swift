@@ -5,12 +5,12 @@ import Testing
 
 /// A CelebA-shaped folder in a temporary directory.
 private struct CelebAFixture {
-  let directory: TemporaryDirectory
+  let directory: ImageTestDirectory
   let root: String
 
   /// Creates the root and an image folder holding small JPEGs (or PNGs) of the given names.
   init(imageNames: [String], folder: String = "img_align_celeba") throws {
-    directory = try TemporaryDirectory()
+    directory = try ImageTestDirectory()
     root = try directory.makeFolder("celeba")
     try directory.makeFolder("celeba/" + folder)
     for (index, name) in imageNames.enumerated() {
@@ -220,7 +220,7 @@ private func attribute(_ n: Int, _ k: Int) -> Int8 { (n >> k) & 1 == 1 ? 1 : -1 
   }
 
   @Test func celebAMissingImageFolderIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let root = try directory.makeFolder("celeba")
     #expect(throws: ImportError.self) {
       try CelebAImporter.importDataset(root: root)

@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct FolderImporterTests {
   /// Writes small images and stray files into a tree under a temporary directory.
-  private func makeTree() throws -> TemporaryDirectory {
-    let directory = try TemporaryDirectory()
+  private func makeTree() throws -> ImageTestDirectory {
+    let directory = try ImageTestDirectory()
     let jpeg = try encodeJPEG(smoothImage(width: 8, height: 8, channels: 3))
     let png = try encodePNG(smoothImage(width: 8, height: 8, channels: 1))
     try directory.write(jpeg, to: "tree/dogs/b.JPG")
@@ -47,7 +47,7 @@ import Testing
   }
 
   @Test func folderWithoutImagesIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     try directory.write(text: "x", to: "tree/readme.md")
     #expect(throws: ImportError.noImages(folder: directory.path + "/tree", strayCount: 1)) {
       try FolderImporter.importDataset(root: directory.path + "/tree")

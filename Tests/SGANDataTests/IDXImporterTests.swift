@@ -7,7 +7,7 @@ import Testing
   /// Writes an images file and a labels file, gzip-compressed or not, and
   /// returns their paths.
   private func writePair(
-    in directory: TemporaryDirectory, prefix: String, count: Int, compressed: Bool,
+    in directory: ImageTestDirectory, prefix: String, count: Int, compressed: Bool,
     labelCount: Int? = nil
   ) throws -> (images: String, labels: String) {
     let images = idxFile(
@@ -24,7 +24,7 @@ import Testing
 
   @Test(arguments: [false, true])
   func idxImportReadsImagesAndLabels(compressed: Bool) throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let paths = try writePair(in: directory, prefix: "train", count: 12, compressed: compressed)
     let dataset = try IDXImporter.importDataset([
       IDXSource(imagesPath: paths.images, labelsPath: paths.labels, partition: 0)
@@ -47,7 +47,7 @@ import Testing
   }
 
   @Test func idxImportConcatenatesTrainAndTest() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let train = try writePair(in: directory, prefix: "train", count: 6, compressed: true)
     let test = try writePair(in: directory, prefix: "t10k", count: 4, compressed: false)
     let dataset = try IDXImporter.importDataset([
@@ -63,7 +63,7 @@ import Testing
   }
 
   @Test func idxWrongMagicIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let paths = try writePair(in: directory, prefix: "train", count: 3, compressed: false)
     #expect(
       throws: ImportError.idxWrongMagic(
@@ -75,7 +75,7 @@ import Testing
 
   @Test(arguments: [false, true])
   func idxTruncatedDataIsAnError(compressed: Bool) throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let full = idxFile(
       magic: IDXFile.imagesMagic, dimensions: [3, 28, 28], data: idxPixels(count: 3, rows: 28, columns: 28))
     let cut = Array(full.dropLast(100))
@@ -88,7 +88,7 @@ import Testing
   }
 
   @Test func idxTruncatedGzipStreamIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let full = idxFile(
       magic: IDXFile.imagesMagic, dimensions: [3, 28, 28], data: idxPixels(count: 3, rows: 28, columns: 28))
     let compressed = try gzip(full)
@@ -104,7 +104,7 @@ import Testing
   }
 
   @Test func idxCorruptGzipStreamIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     var compressed = try gzip(
       idxFile(magic: IDXFile.imagesMagic, dimensions: [3, 28, 28], data: idxPixels(count: 3, rows: 28, columns: 28)))
     for i in 12..<40 { compressed[i] ^= 0xA5 }
@@ -115,7 +115,7 @@ import Testing
   }
 
   @Test func idxTrailingBytesAreAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let bytes = idxFile(
       magic: IDXFile.imagesMagic, dimensions: [1, 28, 28],
       data: idxPixels(count: 1, rows: 28, columns: 28) + [1, 2, 3])
@@ -126,7 +126,7 @@ import Testing
   }
 
   @Test func idxEmptyFileIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let path = try directory.write([], to: "empty-images")
     #expect(throws: ImportError.self) {
       try IDXImporter.importDataset([IDXSource(imagesPath: path)])
@@ -134,7 +134,7 @@ import Testing
   }
 
   @Test func idxLabelCountMismatchIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let paths = try writePair(in: directory, prefix: "train", count: 5, compressed: true, labelCount: 4)
     #expect(
       throws: ImportError.idxCountMismatch(
@@ -145,7 +145,7 @@ import Testing
   }
 
   @Test func idxConcatenatedGzipMembersInflate() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let full = idxFile(
       magic: IDXFile.imagesMagic, dimensions: [2, 28, 28], data: idxPixels(count: 2, rows: 28, columns: 28))
     let split = full.count / 3
@@ -157,7 +157,7 @@ import Testing
   }
 
   @Test func idxPaddingTo32KeepsPixels() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let paths = try writePair(in: directory, prefix: "train", count: 2, compressed: false)
     let dataset = try IDXImporter.importDataset([IDXSource(imagesPath: paths.images)])
     let preparer = try ImagePreparer(preparation: .idx(size: 32))

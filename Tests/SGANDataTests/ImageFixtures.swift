@@ -11,7 +11,7 @@ import Testing
 @testable import SGANData
 
 /// A fresh temporary directory, removed when the value is deinitialised.
-final class TemporaryDirectory {
+final class ImageTestDirectory {
   let path: String
 
   init() throws {

@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct ImagePipelineTests {
   /// Writes a folder of JPEGs and PNGs of mixed sizes and colour types.
-  private func makeImageFolder(count: Int) throws -> (TemporaryDirectory, ImportedDataset) {
-    let directory = try TemporaryDirectory()
+  private func makeImageFolder(count: Int) throws -> (ImageTestDirectory, ImportedDataset) {
+    let directory = try ImageTestDirectory()
     for index in 0..<count {
       let width = 120 + (index * 7) % 60
       let height = 130 + (index * 11) % 90
@@ -78,8 +78,8 @@ import Testing
   }
 
   /// Writes good and bad files in one folder: corrupt, truncated, empty and an HTML page.
-  private func makeFolderWithBadFiles() throws -> (TemporaryDirectory, ImportedDataset) {
-    let directory = try TemporaryDirectory()
+  private func makeFolderWithBadFiles() throws -> (ImageTestDirectory, ImportedDataset) {
+    let directory = try ImageTestDirectory()
     let good = try encodeJPEG(smoothImage(width: 40, height: 40, channels: 3))
     var corrupt = good
     for i in 4..<min(120, corrupt.count) { corrupt[i] = 0x5A }
@@ -140,7 +140,7 @@ import Testing
   }
 
   @Test func pipelineCropLargerThanImageReportsFile() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     try directory.write(try encodeJPEG(smoothImage(width: 80, height: 90, channels: 3)), to: "small/x.jpg")
     let dataset = try FolderImporter.importDataset(root: directory.path + "/small")
     let error = #expect(throws: PipelineError.self) {

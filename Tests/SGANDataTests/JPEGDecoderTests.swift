@@ -126,7 +126,7 @@ import Testing
   }
 
   @Test func emptyFileIsAnError() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let path = try directory.write([], to: "empty.jpg")
     #expect(throws: ImageError.emptyFile(path: path)) {
       try ImageDecoder().decodeFile(atPath: path)
@@ -145,7 +145,7 @@ import Testing
   }
 
   @Test func formatComesFromMagicNotExtension() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let png = try encodePNG(smoothImage(width: 8, height: 8, channels: 3))
     let path = try directory.write(png, to: "really-a-png.jpg")
     let decoded = try ImageDecoder().decodeFile(atPath: path)

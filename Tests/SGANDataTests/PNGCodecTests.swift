@@ -164,7 +164,7 @@ import Testing
   }
 
   @Test func encoderWritesFileAtomically() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ImageTestDirectory()
     let path = directory.path + "/grid.png"
     let grid = Image.grid(
       (0..<4).map { noiseImage(width: 8, height: 8, channels: 3, seed: UInt64($0)) }, columns: 2)
