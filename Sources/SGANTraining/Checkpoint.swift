@@ -1,3 +1,4 @@
+import Foundation
 import SGANCore
 import SGANData
 
@@ -12,8 +13,8 @@ import SGANData
 ///     /optimizer/generator/exp_avg, /exp_avg_sq       float32 [P], attribute `step`
 ///     /optimizer/discriminator/exp_avg, /exp_avg_sq   likewise
 ///     root attributes: format_version, iteration (iterations completed), data_epoch,
-///         data_batch (the next batch of the data order), seed, configuration (config.json's
-///         text), tool_version
+///         data_batch (the next batch of the data order), seed, image_shape ([H, W, C] of the
+///         training images), configuration (the settings as JSON), tool_version
 ///
 /// Latent noise comes from a counter-based generator keyed by the seed and the iteration, so
 /// the seed and the iteration are its whole state.
@@ -25,14 +26,14 @@ public enum Checkpoint {
   /// complete, and an earlier checkpoint there stays intact until then.
   public static func write(
     to path: String, step: GANStep, iteration: Int, dataPosition: BatchPosition, seed: UInt64,
-    configurationJSON: String
+    imageShape: [Int], configurationJSON: String
   ) throws {
     let output = try AtomicOutputFile(path: path)
     do {
       let file = try HDF5File.create(path: output.temporaryPath, overwrite: true)
       try writeContents(
         to: file, step: step, iteration: iteration, dataPosition: dataPosition, seed: seed,
-        configurationJSON: configurationJSON)
+        imageShape: imageShape, configurationJSON: configurationJSON)
       try file.close()
       try output.commit()
     } catch {
@@ -45,9 +46,10 @@ public enum Checkpoint {
   /// which HDF5 needs before the file can close.
   private static func writeContents(
     to file: HDF5File, step: GANStep, iteration: Int, dataPosition: BatchPosition,
-    seed: UInt64, configurationJSON: String
+    seed: UInt64, imageShape: [Int], configurationJSON: String
   ) throws {
     try file.writeAttribute("format_version", Int64(formatVersion))
+    try file.writeAttribute("image_shape", imageShape.map { Int64($0) })
     try file.writeAttribute("iteration", Int64(iteration))
     try file.writeAttribute("data_epoch", Int64(dataPosition.epoch))
     try file.writeAttribute("data_batch", Int64(dataPosition.batch))
@@ -68,7 +70,18 @@ public enum Checkpoint {
     public var iteration: Int
     public var dataPosition: BatchPosition
     public var seed: UInt64
+    public var imageShape: [Int]
     public var configurationJSON: String
+
+    /// The run's settings, decoded from ``configurationJSON``.
+    public func configuration(path: String) throws -> TrainingConfiguration {
+      do {
+        return try JSONDecoder().decode(
+          TrainingConfiguration.self, from: Data(configurationJSON.utf8))
+      } catch {
+        throw TrainingError.checkpoint(path: path, reason: "its settings are not valid: \(error)")
+      }
+    }
   }
 
   /// Reads the scalar state of the checkpoint at `path` without loading any tensor.
@@ -85,6 +98,7 @@ public enum Checkpoint {
         epoch: Int(try file.readAttribute("data_epoch", as: Int64.self)),
         batch: Int(try file.readAttribute("data_batch", as: Int64.self))),
       seed: try file.readAttribute("seed", as: UInt64.self),
+      imageShape: try file.readAttribute("image_shape", as: [Int64].self).map { Int($0) },
       configurationJSON: try file.readAttribute("configuration", as: String.self))
   }
 

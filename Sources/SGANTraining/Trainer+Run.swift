@@ -119,7 +119,8 @@ extension Trainer {
   public func writeCheckpoint() throws {
     try Checkpoint.write(
       to: run.checkpointPath, step: step, iteration: iteration, dataPosition: reader.position,
-      seed: configuration.seed, configurationJSON: try configurationJSON())
+      seed: configuration.seed, imageShape: record.imageShape,
+      configurationJSON: try configurationJSON())
     lastCheckpoint = run.checkpointPath
   }
 

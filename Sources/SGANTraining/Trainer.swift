@@ -106,8 +106,7 @@ public final class Trainer {
     }
     var record = try RunRecord.read(from: run.configurationPath)
     let state = try Checkpoint.readState(from: run.checkpointPath)
-    let stored = try JSONDecoder().decode(
-      TrainingConfiguration.self, from: Data(state.configurationJSON.utf8))
+    let stored = try state.configuration(path: run.checkpointPath)
     guard stored == record.configuration else {
       throw TrainingError.checkpoint(
         path: run.checkpointPath,
