@@ -15,6 +15,7 @@ public final class ProgressReporter: @unchecked Sendable {
   private let lock = NSLock()
   private var completed = 0  // protected by lock
   private var lastReport = Date.distantPast  // protected by lock
+  private var reportedCount = -1  // protected by lock
 
   /// Creates a reporter for `total` items of `unit` (such as "images").
   public init(
@@ -39,16 +40,21 @@ public final class ProgressReporter: @unchecked Sendable {
       return
     }
     lastReport = now
+    reportedCount = completed
     let line = render(completed: completed, elapsed: now.timeIntervalSince(start))
     lock.unlock()
     emit(line)
   }
 
-  /// Prints the final state and ends the bar's line.
+  /// Prints the final state, unless the last report already showed it, and ends the bar's line.
   public func finish() {
     lock.lock()
+    let alreadyShown = reportedCount == completed
     let line = render(completed: completed, elapsed: Date().timeIntervalSince(start))
     lock.unlock()
+    if alreadyShown && !isTerminal {
+      return
+    }
     if isTerminal {
       FileHandle.standardOutput.write(Data("\r\(line)\n".utf8))
     } else {
