@@ -23,7 +23,8 @@ public struct DecodeBenchmarkRow: Sendable {
   public var costRatio: Double { fullSeconds / decodeSeconds }
 }
 
-/// Times bare TurboJPEG decoding against the full preparation, per thread count.
+/// A benchmark of bare TurboJPEG decoding against the full preparation, per
+/// thread count.
 public enum DecodeBenchmark {
   /// Measures both paths over the same files for each thread count.
   ///

@@ -26,8 +26,8 @@ public struct PipelineError: Error, CustomStringConvertible {
   }
 }
 
-/// Processes an ordered list of items on several threads and delivers the
-/// results strictly in input order, a block of items at a time.
+/// A parallel stage that processes an ordered list of items on several
+/// threads and delivers the results strictly in input order, a block at a time.
 ///
 /// Block k + 1 is processed on the workers while the consumer handles block
 /// k, so at most two blocks of results exist at once, whatever the list's
@@ -67,8 +67,8 @@ public struct DecodePipeline: Sendable {
   ///   - consume: receives the item's index and outcome. With `skipBad`, a
   ///     failed item arrives as `.skipped`, so rows stay aligned.
   /// - Throws: without `skipBad`, a `PipelineError` for the first failed item
-  ///   in input order, after every earlier item was consumed; any error from
-  ///   `makeProcess` or `consume`, unchanged.
+  ///   in input order, once every earlier item has been consumed. Errors from
+  ///   `makeProcess` and `consume` pass through unchanged.
   public func run<Item>(
     _ items: [Item],
     name: @escaping (Item) -> String,
