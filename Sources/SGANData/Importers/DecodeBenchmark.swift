@@ -1,4 +1,14 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One thread count's timings from `DecodeBenchmark`.
+///
+/// Wall-clock seconds give throughput. Process CPU seconds (all threads,
+/// from CLOCK_PROCESS_CPUTIME_ID) give the cost ratio without the time the
+/// threads spent waiting for a core, which matters on a shared machine.
 public struct DecodeBenchmarkRow: Sendable {
   /// Workers used for both measurements.
   public var threadCount: Int
@@ -12,6 +22,12 @@ public struct DecodeBenchmarkRow: Sendable {
   /// Seconds for decode, channel conversion, crop and resize of `imageCount` images.
   public var fullSeconds: Double
 
+  /// Process CPU seconds for the bare decode of `imageCount` images.
+  public var decodeCPUSeconds: Double
+
+  /// Process CPU seconds for the full preparation of `imageCount` images.
+  public var fullCPUSeconds: Double
+
   /// Images per second for the bare decode.
   public var decodeImagesPerSecond: Double { Double(imageCount) / decodeSeconds }
 
@@ -21,6 +37,9 @@ public struct DecodeBenchmarkRow: Sendable {
   /// Cost of the full preparation relative to the bare decode
   /// (`fullSeconds / decodeSeconds`); 1.5 means 50 % more time.
   public var costRatio: Double { fullSeconds / decodeSeconds }
+
+  /// The same ratio from CPU time, `fullCPUSeconds / decodeCPUSeconds`.
+  public var cpuCostRatio: Double { fullCPUSeconds / decodeCPUSeconds }
 }
 
 /// A benchmark of bare TurboJPEG decoding against the full preparation, per
@@ -47,7 +66,7 @@ public enum DecodeBenchmark {
     var rows: [DecodeBenchmarkRow] = []
     for threadCount in threadCounts {
       let decoders = try (0..<threadCount).map { _ in try JPEGDecoder() }
-      let (decodeImages, decodeSeconds) = try measure(
+      let decode = try measure(
         encoded: encoded, paths: files, threadCount: threadCount, minimumSeconds: minimumSeconds
       ) { worker, bytes, path in
         _ = try decoders[worker].decode(bytes, path: path)
@@ -56,29 +75,32 @@ public enum DecodeBenchmark {
       let preparers = try (0..<threadCount).map { _ in
         try ImagePreparer(preparation: preparation)
       }
-      let (fullImages, fullSeconds) = try measure(
+      let full = try measure(
         encoded: encoded, paths: files, threadCount: threadCount, minimumSeconds: minimumSeconds
       ) { worker, bytes, path in
         _ = try preparers[worker].prepare(encoded: bytes, path: path)
       }
 
       // Scale both to the same image count, so the ratio compares equal work.
-      let imageCount = min(decodeImages, fullImages)
+      let imageCount = min(decode.images, full.images)
+      let decodeScale = Double(imageCount) / Double(decode.images)
+      let fullScale = Double(imageCount) / Double(full.images)
       rows.append(
         DecodeBenchmarkRow(
           threadCount: threadCount, imageCount: imageCount,
-          decodeSeconds: decodeSeconds * Double(imageCount) / Double(decodeImages),
-          fullSeconds: fullSeconds * Double(imageCount) / Double(fullImages)))
+          decodeSeconds: decode.seconds * decodeScale, fullSeconds: full.seconds * fullScale,
+          decodeCPUSeconds: decode.cpuSeconds * decodeScale,
+          fullCPUSeconds: full.cpuSeconds * fullScale))
     }
     return rows
   }
 
   /// Runs `work` over every file, pass after pass, and returns the images
-  /// processed and the seconds they took.
+  /// processed with the wall-clock and process CPU seconds they took.
   private static func measure(
     encoded: [[UInt8]], paths: [String], threadCount: Int, minimumSeconds: Double,
     work: (_ worker: Int, _ bytes: UnsafeRawBufferPointer, _ path: String) throws -> Void
-  ) throws -> (images: Int, seconds: Double) {
+  ) throws -> (images: Int, seconds: Double, cpuSeconds: Double) {
     func pass() throws {
       let failures = FailureSlots(count: encoded.count)
       runParallelLoop(count: encoded.count, workerCount: threadCount) { worker, index in
@@ -94,6 +116,7 @@ public enum DecodeBenchmark {
     try pass()
     let clock = ContinuousClock()
     let start = clock.now
+    let cpuStart = processCPUSeconds()
     var images = 0
     var elapsed = 0.0
     repeat {
@@ -103,8 +126,15 @@ public enum DecodeBenchmark {
       elapsed =
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     } while elapsed < minimumSeconds
-    return (images, elapsed)
+    return (images, elapsed, processCPUSeconds() - cpuStart)
   }
+}
+
+/// Returns the CPU time used so far by all threads of this process.
+private func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 /// One error slot per item, each written by at most one worker.
