@@ -36,7 +36,8 @@ public struct PipelineError: Error, CustomStringConvertible {
 /// An item's result depends only on the item, so every thread count gives
 /// the same bytes.
 public struct DecodePipeline: Sendable {
-  /// Workers processing a block; see `runParallelLoop` for how many run at once.
+  /// Workers processing a block, each with its own `process` function.
+  /// Dispatch runs at most as many of them at once as there are active cores.
   public var threadCount: Int
 
   /// Items per block.
