@@ -88,7 +88,8 @@ private func attribute(_ n: Int, _ k: Int) -> Int8 { (n >> k) & 1 == 1 ? 1 : -1 
     try fixture.write(
       "2\r\nSmiling  Young \r\n000002.jpg  -1\t 1\r\n000001.jpg   1  -1\r\n\r\n",
       to: CelebAImporter.attributeFileName)
-    try fixture.write("000001.jpg    0\r\n  000002.jpg 2  \r\n\n\n", to: CelebAImporter.partitionFileName)
+    try fixture.write(
+      "000001.jpg    0\r\n  000002.jpg 2  \r\n\n\n", to: CelebAImporter.partitionFileName)
 
     let dataset = try CelebAImporter.importDataset(root: fixture.root)
     #expect(dataset.attributeNames == ["Smiling", "Young"])
@@ -98,8 +99,11 @@ private func attribute(_ n: Int, _ k: Int) -> Int8 { (n >> k) & 1 == 1 ? 1 : -1 
 
   @Test func celebAMissingRowNamesImage() throws {
     let fixture = try CelebAFixture(imageNames: Array(sixImages.prefix(3)))
-    let path = try fixture.write("000001.jpg 0\n000002.jpg 0\n", to: CelebAImporter.partitionFileName)
-    #expect(throws: ImportError.missingAnnotationRow(file: path, image: "000003.jpg", missingCount: 1)) {
+    let path = try fixture.write(
+      "000001.jpg 0\n000002.jpg 0\n", to: CelebAImporter.partitionFileName)
+    #expect(
+      throws: ImportError.missingAnnotationRow(file: path, image: "000003.jpg", missingCount: 1)
+    ) {
       try CelebAImporter.importDataset(root: fixture.root)
     }
   }
@@ -169,7 +173,7 @@ private func attribute(_ n: Int, _ k: Int) -> Int8 { (n >> k) & 1 == 1 ? 1 : -1 
   ]
 
   @Test(arguments: badValues)
-  func celebAValueOutOfRangeNamesLineAndColumn(bad: BadValueCase) throws {
+  func celebAInvalidValueNamesColumn(bad: BadValueCase) throws {
     let fixture = try CelebAFixture(imageNames: Array(sixImages.prefix(2)))
     let path = try fixture.write(bad.text, to: bad.file)
     let error = #expect(throws: ImportError.self) {
@@ -190,7 +194,8 @@ private func attribute(_ n: Int, _ k: Int) -> Int8 { (n >> k) & 1 == 1 ? 1 : -1 
     let path = try fixture.write(
       "000001.jpg 0\n000002.jpg 0\n000001.jpg 1\n", to: CelebAImporter.partitionFileName)
     #expect(
-      throws: ImportError.duplicateAnnotationRow(file: path, line: 3, name: "000001.jpg", firstLine: 1)
+      throws: ImportError.duplicateAnnotationRow(
+        file: path, line: 3, name: "000001.jpg", firstLine: 1)
     ) {
       try CelebAImporter.importDataset(root: fixture.root)
     }
@@ -214,7 +219,8 @@ private func attribute(_ n: Int, _ k: Int) -> Int8 { (n >> k) & 1 == 1 ? 1 : -1 
   @Test func celebAEmptyImageFolderIsAnError() throws {
     let fixture = try CelebAFixture(imageNames: [])
     try fixture.directory.write([1], to: "celeba/img_align_celeba/.DS_Store")
-    #expect(throws: ImportError.noImages(folder: fixture.root + "/img_align_celeba", strayCount: 1)) {
+    #expect(throws: ImportError.noImages(folder: fixture.root + "/img_align_celeba", strayCount: 1))
+    {
       try CelebAImporter.importDataset(root: fixture.root)
     }
   }

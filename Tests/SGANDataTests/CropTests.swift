@@ -42,7 +42,10 @@ import Testing
   ])
   func cropOutsideImageIsRejected(box: CropBox) {
     let image = positionImage(width: 100, height: 80)
-    #expect(throws: ImageError.cropOutsideImage(path: "a.png", crop: box, imageWidth: 100, imageHeight: 80)) {
+    #expect(
+      throws: ImageError.cropOutsideImage(
+        path: "a.png", crop: box, imageWidth: 100, imageHeight: 80)
+    ) {
       try image.cropped(to: box, path: "a.png")
     }
   }
@@ -59,7 +62,9 @@ import Testing
     #expect(padded.height == 32)
     let inner = try padded.cropped(to: CropBox(top: 2, left: 2, height: 28, width: 28), path: "")
     #expect(inner == digit)
-    let border = (0..<32).flatMap { i in [padded[0, i, 0], padded[31, i, 0], padded[i, 0, 0], padded[i, 31, 0]] }
+    let border = (0..<32).flatMap { i in
+      [padded[0, i, 0], padded[31, i, 0], padded[i, 0, 0], padded[i, 31, 0]]
+    }
     #expect(border.allSatisfy { $0 == 0 })
     #expect(padded[1, 2, 0] == 0)
   }

@@ -24,8 +24,11 @@ import Testing
     let directory = try makeTree()
     let dataset = try FolderImporter.importDataset(root: directory.path + "/tree")
     #expect(
-      dataset.items.map(\.name) == ["cats/deep/nested/c.jpeg", "cats/z.png", "dogs/a.png", "dogs/b.JPG"])
-    #expect(dataset.items[0].source == .file(path: directory.path + "/tree/cats/deep/nested/c.jpeg"))
+      dataset.items.map(\.name) == [
+        "cats/deep/nested/c.jpeg", "cats/z.png", "dogs/a.png", "dogs/b.JPG",
+      ])
+    #expect(
+      dataset.items[0].source == .file(path: directory.path + "/tree/cats/deep/nested/c.jpeg"))
     #expect(dataset.labels == nil)
     #expect(dataset.strayFiles == [".git/", "cats/.DS_Store", "cats/notes.txt"])
   }
@@ -40,8 +43,11 @@ import Testing
 
   @Test func folderImageAtRootNeedsClassFolder() throws {
     let directory = try makeTree()
-    try directory.write(try encodePNG(smoothImage(width: 4, height: 4, channels: 1)), to: "tree/top.png")
-    #expect(throws: ImportError.imageOutsideClassFolder(root: directory.path + "/tree", file: "top.png")) {
+    try directory.write(
+      try encodePNG(smoothImage(width: 4, height: 4, channels: 1)), to: "tree/top.png")
+    #expect(
+      throws: ImportError.imageOutsideClassFolder(root: directory.path + "/tree", file: "top.png")
+    ) {
       try FolderImporter.importDataset(root: directory.path + "/tree", labelsFromSubfolders: true)
     }
   }

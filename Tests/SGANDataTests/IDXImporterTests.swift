@@ -14,11 +14,14 @@ import Testing
       magic: IDXFile.imagesMagic, dimensions: [count, 28, 28],
       data: idxPixels(count: count, rows: 28, columns: 28))
     let labelValues = (0..<(labelCount ?? count)).map { UInt8($0 % 10) }
-    let labels = idxFile(magic: IDXFile.labelsMagic, dimensions: [labelValues.count], data: labelValues)
+    let labels = idxFile(
+      magic: IDXFile.labelsMagic, dimensions: [labelValues.count], data: labelValues)
     let suffix = compressed ? ".gz" : ""
     return (
-      try directory.write(compressed ? try gzip(images) : images, to: "\(prefix)-images-idx3-ubyte\(suffix)"),
-      try directory.write(compressed ? try gzip(labels) : labels, to: "\(prefix)-labels-idx1-ubyte\(suffix)")
+      try directory.write(
+        compressed ? try gzip(images) : images, to: "\(prefix)-images-idx3-ubyte\(suffix)"),
+      try directory.write(
+        compressed ? try gzip(labels) : labels, to: "\(prefix)-labels-idx1-ubyte\(suffix)")
     )
   }
 
@@ -77,11 +80,13 @@ import Testing
   func idxTruncatedDataIsAnError(compressed: Bool) throws {
     let directory = try ImageTestDirectory()
     let full = idxFile(
-      magic: IDXFile.imagesMagic, dimensions: [3, 28, 28], data: idxPixels(count: 3, rows: 28, columns: 28))
+      magic: IDXFile.imagesMagic, dimensions: [3, 28, 28],
+      data: idxPixels(count: 3, rows: 28, columns: 28))
     let cut = Array(full.dropLast(100))
     let path = try directory.write(compressed ? try gzip(cut) : cut, to: "cut-images")
     #expect(
-      throws: ImportError.idxSizeMismatch(path: path, expectedBytes: 3 * 784, foundBytes: 3 * 784 - 100)
+      throws: ImportError.idxSizeMismatch(
+        path: path, expectedBytes: 3 * 784, foundBytes: 3 * 784 - 100)
     ) {
       try IDXImporter.importDataset([IDXSource(imagesPath: path)])
     }
@@ -90,7 +95,8 @@ import Testing
   @Test func idxTruncatedGzipStreamIsAnError() throws {
     let directory = try ImageTestDirectory()
     let full = idxFile(
-      magic: IDXFile.imagesMagic, dimensions: [3, 28, 28], data: idxPixels(count: 3, rows: 28, columns: 28))
+      magic: IDXFile.imagesMagic, dimensions: [3, 28, 28],
+      data: idxPixels(count: 3, rows: 28, columns: 28))
     let compressed = try gzip(full)
     let path = try directory.write(Array(compressed.prefix(compressed.count / 2)), to: "cut.gz")
     let error = #expect(throws: ImportError.self) {
@@ -106,7 +112,9 @@ import Testing
   @Test func idxCorruptGzipStreamIsAnError() throws {
     let directory = try ImageTestDirectory()
     var compressed = try gzip(
-      idxFile(magic: IDXFile.imagesMagic, dimensions: [3, 28, 28], data: idxPixels(count: 3, rows: 28, columns: 28)))
+      idxFile(
+        magic: IDXFile.imagesMagic, dimensions: [3, 28, 28],
+        data: idxPixels(count: 3, rows: 28, columns: 28)))
     for i in 12..<40 { compressed[i] ^= 0xA5 }
     let path = try directory.write(compressed, to: "corrupt.gz")
     #expect(throws: ImportError.self) {
@@ -134,8 +142,14 @@ import Testing
   }
 
   @Test func idxLabelCountMismatchIsAnError() throws {
+<<<<<<< HEAD
     let directory = try ImageTestDirectory()
     let paths = try writePair(in: directory, prefix: "train", count: 5, compressed: true, labelCount: 4)
+=======
+    let directory = try ImageTestDirectory()
+    let paths = try writePair(
+      in: directory, prefix: "train", count: 5, compressed: true, labelCount: 4)
+>>>>>>> wave1/images
     #expect(
       throws: ImportError.idxCountMismatch(
         imagesPath: paths.images, imageCount: 5, labelsPath: paths.labels, labelCount: 4)
@@ -147,7 +161,8 @@ import Testing
   @Test func idxConcatenatedGzipMembersInflate() throws {
     let directory = try ImageTestDirectory()
     let full = idxFile(
-      magic: IDXFile.imagesMagic, dimensions: [2, 28, 28], data: idxPixels(count: 2, rows: 28, columns: 28))
+      magic: IDXFile.imagesMagic, dimensions: [2, 28, 28],
+      data: idxPixels(count: 2, rows: 28, columns: 28))
     let split = full.count / 3
     let path = try directory.write(
       try gzip(Array(full[..<split])) + (try gzip(Array(full[split...]))), to: "two-members.gz")
@@ -171,7 +186,9 @@ import Testing
 
   static let fashionMNIST = "/usr/share/datasets/fashion-mnist"
 
-  @Test(.enabled(if: FileManager.default.fileExists(atPath: fashionMNIST + "/train-images-idx3-ubyte.gz")))
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: fashionMNIST + "/train-images-idx3-ubyte.gz")))
   func idxImportsInstalledFashionMNIST() throws {
     let root = Self.fashionMNIST
     let dataset = try IDXImporter.importDataset([

@@ -27,12 +27,12 @@ import Testing
     let rows = try DecodeBenchmark.run(
       files: files, threadCounts: threadCounts, preparation: .celebA(), minimumSeconds: 2)
 
-    print("threads  images  decode img/s  full img/s  full/decode time")
+    print("threads  images  decode img/s  full img/s  wall ratio  CPU ratio")
     for row in rows {
       print(
         String(
-          format: "%7d  %6d  %12.0f  %10.0f  %16.3f", row.threadCount, row.imageCount,
-          row.decodeImagesPerSecond, row.fullImagesPerSecond, row.costRatio))
+          format: "%7d  %6d  %12.0f  %10.0f  %10.3f  %9.3f", row.threadCount, row.imageCount,
+          row.decodeImagesPerSecond, row.fullImagesPerSecond, row.costRatio, row.cpuCostRatio))
     }
     #expect(rows.map(\.threadCount) == threadCounts)
     #expect(rows.allSatisfy { $0.imageCount >= files.count })

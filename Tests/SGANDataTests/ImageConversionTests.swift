@@ -11,11 +11,14 @@ import Testing
   }
 
   @Test func rgbToGrayUsesBT601Weights() {
-    let colours: [[UInt8]] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [10, 100, 250], [90, 90, 90]]
+    let colours: [[UInt8]] = [
+      [255, 0, 0], [0, 255, 0], [0, 0, 255], [10, 100, 250], [90, 90, 90],
+    ]
     let rgb = Image(width: colours.count, height: 1, channels: 3, pixels: colours.flatMap { $0 })
     let gray = rgb.converted(toChannels: 1)
     for (x, colour) in colours.enumerated() {
-      let expected = 0.299 * Double(colour[0]) + 0.587 * Double(colour[1]) + 0.114 * Double(colour[2])
+      let expected =
+        0.299 * Double(colour[0]) + 0.587 * Double(colour[1]) + 0.114 * Double(colour[2])
       #expect(abs(Double(gray[0, x, 0]) - expected) <= 0.5 + 1e-3, "colour \(colour)")
     }
   }

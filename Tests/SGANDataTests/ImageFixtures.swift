@@ -55,7 +55,7 @@ struct FixtureError: Error, CustomStringConvertible {
 
 // MARK: Pixel patterns
 
-/// Returns an image whose samples encode their position: channel 0 holds
+/// Returns an image whose samples encode their position: channel 0 contains
 /// the row, channel 1 the column, channel 2 the sum (all modulo 256).
 func positionImage(width: Int, height: Int, channels: Int = 3) -> Image {
   var image = Image(width: width, height: height, channels: channels)
@@ -137,7 +137,7 @@ func encodeJPEG(_ image: Image, quality: Int32 = 100) throws -> [UInt8] {
 /// Encodes samples with libpng's simplified write API in any `format`
 /// (PNG_FORMAT_*), 8-bit or, with PNG_FORMAT_FLAG_LINEAR, 16-bit.
 ///
-/// For colour-mapped formats, `samples` holds one index byte per pixel and
+/// For colour-mapped formats, `samples` contains one index byte per pixel and
 /// `colormap` the entries in the format's layout.
 func encodePNG(
   samples: UnsafeRawBufferPointer, width: Int, height: Int, format: UInt32,
@@ -267,7 +267,8 @@ func maximumDifference(_ a: Image, _ b: Image) -> Int {
 }
 
 /// Returns a 64-bit FNV-1a checksum of a byte sequence.
-func checksum<Bytes: Sequence>(_ bytes: Bytes, into hash: inout UInt64) where Bytes.Element == UInt8 {
+func checksum<Bytes: Sequence>(_ bytes: Bytes, into hash: inout UInt64)
+where Bytes.Element == UInt8 {
   for byte in bytes {
     hash ^= UInt64(byte)
     hash = hash &* 0x100_0000_01B3

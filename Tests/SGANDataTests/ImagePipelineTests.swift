@@ -46,22 +46,22 @@ import Testing
     _ = directory
     let preparation = ImagePreparation(
       channels: 3, crop: .centered(height: 108, width: 108), outputWidth: 64, outputHeight: 64)
-    let one = try checksumOfRun(dataset, preparation: preparation, threads: 1)
-    let sixteen = try checksumOfRun(dataset, preparation: preparation, threads: 16)
-    #expect(one.count == 40)
-    #expect(sixteen.count == 40)
-    #expect(one.hash == sixteen.hash)
+    let singleThread = try checksumOfRun(dataset, preparation: preparation, threads: 1)
+    let sixteenThreads = try checksumOfRun(dataset, preparation: preparation, threads: 16)
+    #expect(singleThread.count == 40)
+    #expect(sixteenThreads.count == 40)
+    #expect(singleThread.hash == sixteenThreads.hash)
   }
 
   static let samplePath = "/work/shared/datasets/celeba-sample"
 
   @Test(.enabled(if: FileManager.default.fileExists(atPath: samplePath + "/img_align_celeba")))
-  func pipelineCelebASampleSameForOneAndSixteenThreads() throws {
+  func pipelineSampleSameAcrossThreadCounts() throws {
     let dataset = try CelebAImporter.importDataset(root: Self.samplePath)
-    let one = try checksumOfRun(dataset, preparation: .celebA(), threads: 1)
-    let sixteen = try checksumOfRun(dataset, preparation: .celebA(), threads: 16)
-    #expect(one.count == 385)
-    #expect(one.hash == sixteen.hash)
+    let singleThread = try checksumOfRun(dataset, preparation: .celebA(), threads: 1)
+    let sixteenThreads = try checksumOfRun(dataset, preparation: .celebA(), threads: 16)
+    #expect(singleThread.count == 385)
+    #expect(singleThread.hash == sixteenThreads.hash)
   }
 
   @Test func pipelineDeliversInInputOrder() throws {
@@ -103,7 +103,9 @@ import Testing
 
     #expect(outcomes.count == 6)
     let skipped = outcomes.map { if case .skipped = $0 { true } else { false } }
-    #expect(skipped == [false, true, true, true, true, false], "\(outcomes.map { if case .skipped(let r) = $0 { r } else { "ok" } })")
+    #expect(
+      skipped == [false, true, true, true, true, false],
+      "\(outcomes.map { if case .skipped(let r) = $0 { r } else { "ok" } })")
     guard case .skipped(let reason) = outcomes[4] else { return }
     #expect(reason.contains("e-page.jpg"))
     #expect(reason.contains("not a JPEG or PNG image"))
@@ -141,7 +143,8 @@ import Testing
 
   @Test func pipelineCropLargerThanImageReportsFile() throws {
     let directory = try ImageTestDirectory()
-    try directory.write(try encodeJPEG(smoothImage(width: 80, height: 90, channels: 3)), to: "small/x.jpg")
+    try directory.write(
+      try encodeJPEG(smoothImage(width: 80, height: 90, channels: 3)), to: "small/x.jpg")
     let dataset = try FolderImporter.importDataset(root: directory.path + "/small")
     let error = #expect(throws: PipelineError.self) {
       try DecodePipeline(threadCount: 1).run(dataset, preparation: .celebA()) { _, _ in }

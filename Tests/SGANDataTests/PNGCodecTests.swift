@@ -33,7 +33,9 @@ import Testing
   @Test(arguments: [false, true])
   func palettePNGDecodesToColours(withTransparency: Bool) throws {
     let entryChannels = withTransparency ? 4 : 3
-    let palette: [[UInt8]] = [[255, 0, 0, 255], [0, 128, 0, 0], [10, 20, 30, 77], [250, 250, 5, 255]]
+    let palette: [[UInt8]] = [
+      [255, 0, 0, 255], [0, 128, 0, 0], [10, 20, 30, 77], [250, 250, 5, 255],
+    ]
     let colormap = palette.flatMap { $0.prefix(entryChannels) }
     let (width, height) = (7, 5)
     let indices = (0..<(width * height)).map { UInt8(($0 * 3) % palette.count) }
@@ -59,7 +61,8 @@ import Testing
   @Test func sixteenBitGrayRoundsToEightBits() throws {
     let values: [UInt16] = [0, 128, 129, 257, 32767, 32768, 65278, 65535, 40000, 1000]
     let png = try values.withUnsafeBytes {
-      try encodePNG(samples: $0, width: values.count, height: 1, format: UInt32(PNG_FORMAT_LINEAR_Y))
+      try encodePNG(
+        samples: $0, width: values.count, height: 1, format: UInt32(PNG_FORMAT_LINEAR_Y))
     }
     #expect(pngHeaderFields(png).bitDepth == 16)
 
@@ -75,7 +78,8 @@ import Testing
     let (width, height) = (6, 4)
     let values: [UInt16] = (0..<(width * height * 3)).map { UInt16(($0 * 2731) % 65536) }
     let png = try values.withUnsafeBytes {
-      try encodePNG(samples: $0, width: width, height: height, format: UInt32(PNG_FORMAT_LINEAR_RGB))
+      try encodePNG(
+        samples: $0, width: width, height: height, format: UInt32(PNG_FORMAT_LINEAR_RGB))
     }
     #expect(pngHeaderFields(png) == (16, 2))
 
@@ -100,7 +104,8 @@ import Testing
     }
     let png = try samples.withUnsafeBytes {
       try encodePNG(
-        samples: $0, width: alphas.count, height: 1, format: PNG_FORMAT_FLAG_LINEAR | PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
+        samples: $0, width: alphas.count, height: 1,
+        format: PNG_FORMAT_FLAG_LINEAR | PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
     }
     #expect(pngHeaderFields(png) == (16, 6))
 

@@ -51,8 +51,10 @@ private func referenceResize(
   }
 
   static let sizeCases: [SizeCase] = [
-    SizeCase(inputWidth: 108, inputHeight: 108, outputWidth: 64, outputHeight: 64, filter: .triangle),
-    SizeCase(inputWidth: 108, inputHeight: 108, outputWidth: 64, outputHeight: 64, filter: .lanczos3),
+    SizeCase(
+      inputWidth: 108, inputHeight: 108, outputWidth: 64, outputHeight: 64, filter: .triangle),
+    SizeCase(
+      inputWidth: 108, inputHeight: 108, outputWidth: 64, outputHeight: 64, filter: .lanczos3),
     SizeCase(inputWidth: 28, inputHeight: 28, outputWidth: 64, outputHeight: 64, filter: .triangle),
     SizeCase(inputWidth: 50, inputHeight: 30, outputWidth: 7, outputHeight: 11, filter: .triangle),
     SizeCase(inputWidth: 13, inputHeight: 17, outputWidth: 40, outputHeight: 5, filter: .lanczos3),
@@ -60,7 +62,8 @@ private func referenceResize(
 
   @Test(arguments: sizeCases)
   func resampleMatchesDirectDefinition(size: SizeCase) {
-    let image = noiseImage(width: size.inputWidth + 6, height: size.inputHeight + 4, channels: 3, seed: 7)
+    let image = noiseImage(
+      width: size.inputWidth + 6, height: size.inputHeight + 4, channels: 3, seed: 7)
     let box = CropBox(top: 2, left: 3, height: size.inputHeight, width: size.inputWidth)
     let resampler = Resampler(
       filter: size.filter, inputWidth: size.inputWidth, inputHeight: size.inputHeight,
@@ -72,8 +75,8 @@ private func referenceResize(
 
     #expect(result.width == size.outputWidth)
     #expect(result.height == size.outputHeight)
-    // Float accumulation may land a value that is within 1e-4 of .5 on the
-    // other side, so rounding may differ by one step; anything more is a bug.
+    // Float accumulation can move a value within 1e-4 of .5 to the other
+    // side, so rounding may differ by one step. A larger difference is a bug.
     var worst = 0.0
     for (value, exact) in zip(result.pixels, reference) {
       let clamped = min(255, max(0, exact))
@@ -84,7 +87,8 @@ private func referenceResize(
 
   @Test(arguments: sizeCases)
   func constantImageStaysConstant(size: SizeCase) {
-    let image = Image(width: size.inputWidth, height: size.inputHeight, channels: 3, filledWith: 173)
+    let image = Image(
+      width: size.inputWidth, height: size.inputHeight, channels: 3, filledWith: 173)
     let resampler = Resampler(
       filter: size.filter, inputWidth: size.inputWidth, inputHeight: size.inputHeight,
       outputWidth: size.outputWidth, outputHeight: size.outputHeight)
@@ -108,7 +112,7 @@ private func referenceResize(
     let resampler = Resampler(inputWidth: 16, inputHeight: 16, outputWidth: 8, outputHeight: 8)
     let result = resampler.resample(checker, box: CropBox(top: 0, left: 0, height: 16, width: 16))
     // Away from the edges each output window is symmetric over equal
-    // numbers of both values; at the edges the window is cut and renormalised.
+    // numbers of both values. At the edges the window is cut and renormalised.
     for y in 1..<7 {
       for x in 1..<7 { #expect(result[y, x, 0] == 120, "output (\(y), \(x))") }
     }

@@ -53,7 +53,7 @@ extension CropBox: CustomStringConvertible {
   public var description: String { "\(width)x\(height) at (top \(top), left \(left))" }
 }
 
-/// Which part of each image to keep before resizing.
+/// The rule that picks the part of each image kept before resizing.
 public enum CropRule: Sendable, Equatable, Hashable {
   /// Keeps the whole image.
   case none

@@ -1,9 +1,9 @@
-/// Decodes JPEG and PNG files, choosing the codec from the magic bytes.
+/// A decoder for JPEG and PNG files that picks the codec from the magic bytes.
 ///
 /// The file name's extension plays no part: a PNG named `.jpg` decodes as
 /// PNG, and an HTML page named `.jpg` is rejected as "not a JPEG or PNG image".
 ///
-/// Holds a TurboJPEG handle, so it is not thread-safe: give each worker
+/// It owns a TurboJPEG handle, so it is not thread-safe: give each worker
 /// thread its own decoder.
 public final class ImageDecoder {
   private let jpegDecoder: JPEGDecoder

@@ -1,4 +1,4 @@
-/// How an image reaches the output size after cropping.
+/// The step that brings a cropped image to the output size.
 public enum FitMode: String, Sendable {
   /// Resamples to the output size with the chosen filter.
   case resize
@@ -48,14 +48,14 @@ public struct ImagePreparation: Sendable, Equatable {
     self.filter = filter
   }
 
-  /// DCGAN's CelebA preprocessing: RGB, a 108x108 centre crop of the 178x218
+  /// Returns DCGAN's CelebA preprocessing: RGB, a 108x108 centre crop of the 178x218
   /// aligned image (top 55, left 35), resized to `size` x `size` (64 by default).
   public static func celebA(size: Int = 64) -> ImagePreparation {
     ImagePreparation(
       channels: 3, crop: .centered(height: 108, width: 108), outputWidth: size, outputHeight: size)
   }
 
-  /// The preprocessing for 28x28 IDX digits at `size` x `size`.
+  /// Returns the preprocessing for 28x28 IDX digits at `size` x `size`.
   ///
   /// Size 28 keeps the digits as they are. Size 32 pads 2 black pixels on
   /// every side: every pixel stays exact and the strokes keep their width,

@@ -1,8 +1,8 @@
-/// Applies an `ImagePreparation` to decoded images: channel conversion, crop,
-/// then resize or pad.
+/// A per-worker stage that applies an `ImagePreparation` to decoded images:
+/// channel conversion, crop, then resize or pad.
 ///
 /// Caches one `Resampler` per input size, so the weights are computed once
-/// per (input size, output size) pair and reused across images. Holds an
+/// per (input size, output size) pair and reused across images. It owns an
 /// `ImageDecoder` and a mutable cache, so it is not thread-safe: each worker
 /// thread needs its own preparer.
 public final class ImagePreparer {

@@ -93,6 +93,9 @@ public final class JPEGDecoder {
   /// message, and replaces the handle with a fresh one.
   private func failure(path: String) -> ImageError {
     let message = String(cString: tjGetErrorStr2(handle))
+    // NOTE: this also rejects files whose only flaw is a recoverable warning,
+    // such as extraneous bytes before a marker, which libjpeg would decode.
+    // Packing with skipBad leaves them out and keeps the other rows aligned.
     let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
     replaceHandle()
     return .jpegDecodingFailed(path: path, message: isWarning ? "warning: " + message : message)

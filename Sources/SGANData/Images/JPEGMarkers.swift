@@ -1,4 +1,4 @@
-/// Reads the JPEG marker segments that TurboJPEG's API does not expose.
+/// Readers for the JPEG marker segments that TurboJPEG's API does not expose.
 enum JPEGMarkers {
   /// Returns whether the header contains an APP14 segment whose data starts
   /// with "Adobe", the sign of Adobe's inverted CMYK convention.

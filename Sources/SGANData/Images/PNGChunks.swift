@@ -1,4 +1,4 @@
-/// Reads the PNG chunks that libpng's simplified API does not expose.
+/// Readers for the PNG chunks that libpng's simplified API does not expose.
 enum PNGChunks {
   /// Returns whether the header tags the samples as non-linear: an sRGB
   /// chunk, or a gAMA chunk whose value is off 1.0 by more than 5 %.

@@ -39,7 +39,8 @@ public enum PNGEncoder {
     var output = [UInt8](repeating: 0, count: Int(size))
     let written = image.pixels.withUnsafeBytes { samples in
       output.withUnsafeMutableBytes { target in
-        png_image_write_to_memory(&header, target.baseAddress, &size, 0, samples.baseAddress, 0, nil)
+        png_image_write_to_memory(
+          &header, target.baseAddress, &size, 0, samples.baseAddress, 0, nil)
       }
     }
     if written == 0 {
@@ -85,7 +86,8 @@ func writeFileAtomically(_ bytes: [UInt8], toPath path: String) throws {
   if close(descriptor) != 0 && writeError == 0 { writeError = errno }
   if writeError != 0 {
     unlink(temporaryPath)
-    throw ImageError.unwritableFile(path: temporaryPath, reason: String(cString: strerror(writeError)))
+    throw ImageError.unwritableFile(
+      path: temporaryPath, reason: String(cString: strerror(writeError)))
   }
 
   if rename(temporaryPath, path) != 0 {

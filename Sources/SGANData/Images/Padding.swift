@@ -18,7 +18,8 @@ extension Image {
 
     let top = (outputHeight - height) / 2
     let left = (outputWidth - width) / 2
-    var canvas = Image(width: outputWidth, height: outputHeight, channels: channels, filledWith: value)
+    var canvas = Image(
+      width: outputWidth, height: outputHeight, channels: channels, filledWith: value)
     let rowLength = width * channels
     pixels.withUnsafeBufferPointer { source in
       canvas.pixels.withUnsafeMutableBufferPointer { target in

@@ -74,7 +74,7 @@ struct AxisWeights: Sendable {
   /// Normalised weights, `[outputSize, maximumCount]`, zero-padded per row.
   let weights: [Float]
 
-  /// The longest window, the row length of `weights`.
+  /// The maximum window length, which is the row length of `weights`.
   let maximumCount: Int
 
   init(inputSize: Int, outputSize: Int, filter: ResampleFilter) {
@@ -94,8 +94,8 @@ struct AxisWeights: Sendable {
         filter.weight((Double(j) + 0.5 - centre) / filterScale)
       }
 
-      // The window above is generous by up to one pixel on each side; drop
-      // the zero weights at its ends so that no tap is wasted.
+      // The window above may include one extra pixel on each side. Dropping
+      // the zero weights at its ends keeps every tap useful.
       while row.count > 1 && row.first == 0 {
         row.removeFirst()
         first += 1

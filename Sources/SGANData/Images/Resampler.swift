@@ -1,7 +1,7 @@
 /// A separable resize from one fixed input size to one fixed output size.
 ///
-/// The per-output-pixel weights of both axes (see `AxisWeights` for their
-/// exact definition) are computed once in `init`; build one resampler per
+/// `init` computes the per-output-pixel weights of both axes once (see
+/// `AxisWeights` for their exact definition). Build one resampler per
 /// (input size, output size) pair and reuse it for every image of that size.
 /// `resample` runs a horizontal pass into a Float buffer `[h_in, W_out, C]`,
 /// then a vertical pass that rounds to the nearest integer and clamps to
@@ -80,19 +80,40 @@ public struct Resampler: Sendable {
   ) {
     let channels = image.channels
     let taps = horizontal.maximumCount
+    let outputWidth = outputWidth
+    let inputHeight = inputHeight
     horizontal.weights.withUnsafeBufferPointer { weights in
-      for y in 0..<inputHeight {
-        let sourceRow = ((box.top + y) * image.width + box.left) * channels
-        let targetRow = y * outputWidth * channels
-        for x in 0..<outputWidth {
-          let first = sourceRow + horizontal.starts[x] * channels
-          let weightRow = x * taps
-          for c in 0..<channels {
-            var sum: Float = 0
-            for k in 0..<horizontal.counts[x] {
-              sum += weights[weightRow + k] * Float(source[first + k * channels + c])
+      horizontal.starts.withUnsafeBufferPointer { starts in
+        horizontal.counts.withUnsafeBufferPointer { counts in
+          let source = source.baseAddress!
+          let target = intermediate.baseAddress!
+          for y in 0..<inputHeight {
+            let sourceRow = source + ((box.top + y) * image.width + box.left) * channels
+            let targetRow = target + y * outputWidth * channels
+            for x in 0..<outputWidth {
+              let first = sourceRow + starts[x] * channels
+              let weightRow = weights.baseAddress! + x * taps
+              let count = counts[x]
+              let output = targetRow + x * channels
+              if channels == 3 {
+                // The common RGB case, unrolled so that the three sums stay in registers.
+                var (r, g, b): (Float, Float, Float) = (0, 0, 0)
+                for k in 0..<count {
+                  let weight = weightRow[k]
+                  let pixel = first + 3 * k
+                  r += weight * Float(pixel[0])
+                  g += weight * Float(pixel[1])
+                  b += weight * Float(pixel[2])
+                }
+                (output[0], output[1], output[2]) = (r, g, b)
+              } else {
+                for c in 0..<channels {
+                  var sum: Float = 0
+                  for k in 0..<count { sum += weightRow[k] * Float(first[k * channels + c]) }
+                  output[c] = sum
+                }
+              }
             }
-            intermediate[targetRow + x * channels + c] = sum
           }
         }
       }
@@ -108,19 +129,29 @@ public struct Resampler: Sendable {
   ) {
     let rowLength = outputWidth * channels
     let taps = vertical.maximumCount
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: rowLength) { accumulator in
+    let outputHeight = outputHeight
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: rowLength) { accumulatorBuffer in
       vertical.weights.withUnsafeBufferPointer { weights in
-        for y in 0..<outputHeight {
-          for i in 0..<rowLength { accumulator[i] = 0 }
-          for k in 0..<vertical.counts[y] {
-            let weight = weights[y * taps + k]
-            let sourceRow = (vertical.starts[y] + k) * rowLength
-            for i in 0..<rowLength { accumulator[i] += weight * intermediate[sourceRow + i] }
-          }
-          let targetRow = y * rowLength
-          for i in 0..<rowLength {
-            let rounded = (accumulator[i] + 0.5).rounded(.down)
-            target[targetRow + i] = UInt8(min(255, max(0, rounded)))
+        vertical.starts.withUnsafeBufferPointer { starts in
+          vertical.counts.withUnsafeBufferPointer { counts in
+            let accumulator = accumulatorBuffer.baseAddress!
+            let source = intermediate.baseAddress!
+            for y in 0..<outputHeight {
+              accumulator.update(repeating: 0, count: rowLength)
+              for k in 0..<counts[y] {
+                let weight = weights[y * taps + k]
+                let sourceRow = source + (starts[y] + k) * rowLength
+                for i in 0..<rowLength { accumulator[i] += weight * sourceRow[i] }
+              }
+              let targetRow = target.baseAddress! + y * rowLength
+              // Clamping first makes the value non-negative, so the
+              // truncating conversion of value + 0.5 rounds to nearest
+              // without a call to floor.
+              for i in 0..<rowLength {
+                let clamped = min(255, max(0, accumulator[i]))
+                targetRow[i] = UInt8(clamped + 0.5)
+              }
+            }
           }
         }
       }

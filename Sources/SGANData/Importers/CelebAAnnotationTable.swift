@@ -1,4 +1,5 @@
-/// Reads CelebA annotation files into arrays aligned with a sorted image list.
+/// A reader of CelebA annotation files into arrays aligned with a sorted
+/// image list.
 ///
 /// Each data row is `NAME VALUE...`. NAME is matched to an image by stem,
 /// so `000001.jpg` in a file matches `000001.png` on disk. Every image needs

@@ -1,4 +1,4 @@
-/// Imports CelebA from a folder laid out like the official release.
+/// An importer for CelebA folders laid out like the official release.
 ///
 ///     ROOT/img_align_celeba/000001.jpg ...       (JPEG release)
 ///     ROOT/img_align_celeba_png/000001.png ...   (PNG release)
@@ -13,7 +13,7 @@
 /// row for row with them. Hidden files, files with other extensions and
 /// subfolders in the image folder are skipped and listed in `strayFiles`.
 public enum CelebAImporter {
-  /// Which image folder to read.
+  /// The image folder to read.
   public enum ImageFolder: String, Sendable, CaseIterable {
     /// `img_align_celeba` when present, else `img_align_celeba_png`.
     case automatic
@@ -39,10 +39,10 @@ public enum CelebAImporter {
   ///   - split: the partition to keep; any split but `.all` needs
   ///     `list_eval_partition.txt`.
   ///   - imageFolder: which release's folder to read.
-  /// - Throws: `ImportError` naming the file and line of the first problem:
-  ///   a missing or extra row, a duplicate name, a wrong column count, a
-  ///   header count that disagrees with the rows, a value out of range, or
-  ///   an image folder without images.
+  /// - Throws: `ImportError` naming the file and line of the first problem.
+  ///   Problems are a missing or extra row, a duplicate name, a wrong column
+  ///   count, a header count that disagrees with the rows, a value out of
+  ///   range, and an image folder without images.
   public static func importDataset(
     root: String, split: Split = .all, imageFolder: ImageFolder = .automatic
   ) throws -> ImportedDataset {

@@ -1,9 +1,19 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One thread count's timings from `DecodeBenchmark`.
+///
+/// Wall-clock seconds give throughput. Process CPU seconds (all threads,
+/// from CLOCK_PROCESS_CPUTIME_ID) give the cost ratio without the time the
+/// threads spent waiting for a core, which matters on a shared machine.
 public struct DecodeBenchmarkRow: Sendable {
   /// Workers used for both measurements.
   public var threadCount: Int
 
-  /// Images processed in each measurement (the file list times the passes).
+  /// Images processed in each measurement (the file count times the timed passes).
   public var imageCount: Int
 
   /// Seconds for the bare JPEG decode of `imageCount` images.
@@ -11,6 +21,12 @@ public struct DecodeBenchmarkRow: Sendable {
 
   /// Seconds for decode, channel conversion, crop and resize of `imageCount` images.
   public var fullSeconds: Double
+
+  /// Process CPU seconds for the bare decode of `imageCount` images.
+  public var decodeCPUSeconds: Double
+
+  /// Process CPU seconds for the full preparation of `imageCount` images.
+  public var fullCPUSeconds: Double
 
   /// Images per second for the bare decode.
   public var decodeImagesPerSecond: Double { Double(imageCount) / decodeSeconds }
@@ -21,19 +37,24 @@ public struct DecodeBenchmarkRow: Sendable {
   /// Cost of the full preparation relative to the bare decode
   /// (`fullSeconds / decodeSeconds`); 1.5 means 50 % more time.
   public var costRatio: Double { fullSeconds / decodeSeconds }
+
+  /// The same ratio from CPU time, `fullCPUSeconds / decodeCPUSeconds`.
+  public var cpuCostRatio: Double { fullCPUSeconds / decodeCPUSeconds }
 }
 
-/// Times bare TurboJPEG decoding against the full preparation, per thread count.
+/// A benchmark of bare TurboJPEG decoding against the full preparation, per
+/// thread count.
 public enum DecodeBenchmark {
   /// Measures both paths over the same files for each thread count.
   ///
   /// The files are read into memory first, so neither path includes disk
   /// reads. The bare path runs `JPEGDecoder.decode` (header, decompress into
-  /// a new pixel array); the full path runs `ImagePreparer.prepare(encoded:)`
+  /// a new pixel array). The full path runs `ImagePreparer.prepare(encoded:)`
   /// (the same decode, then conversion, crop and resize). Both use
-  /// `runParallelLoop` with the same per-worker setup. Each measurement
-  /// repeats whole passes over the files until `minimumSeconds` have passed,
-  /// after one untimed warm-up pass.
+  /// `runParallelLoop` with the same per-worker setup. After one untimed
+  /// warm-up pass of each, bare and full passes over all files alternate
+  /// until both have run for `minimumSeconds`, so a change in the machine's
+  /// load affects both paths alike.
   ///
   /// - Throws: the first `ImageError` from reading or processing a file.
   public static func run(
@@ -46,64 +67,93 @@ public enum DecodeBenchmark {
     var rows: [DecodeBenchmarkRow] = []
     for threadCount in threadCounts {
       let decoders = try (0..<threadCount).map { _ in try JPEGDecoder() }
-      let (decodeImages, decodeSeconds) = try measure(
-        encoded: encoded, paths: files, threadCount: threadCount, minimumSeconds: minimumSeconds
-      ) { worker, bytes, path in
-        _ = try decoders[worker].decode(bytes, path: path)
-      }
-
       let preparers = try (0..<threadCount).map { _ in
         try ImagePreparer(preparation: preparation)
       }
-      let (fullImages, fullSeconds) = try measure(
-        encoded: encoded, paths: files, threadCount: threadCount, minimumSeconds: minimumSeconds
-      ) { worker, bytes, path in
+      let decode = TimedPasses(encoded: encoded, paths: files, threadCount: threadCount) {
+        worker, bytes, path in
+        _ = try decoders[worker].decode(bytes, path: path)
+      }
+      let full = TimedPasses(encoded: encoded, paths: files, threadCount: threadCount) {
+        worker, bytes, path in
         _ = try preparers[worker].prepare(encoded: bytes, path: path)
       }
 
-      // Scale both to the same image count, so the ratio compares equal work.
-      let imageCount = min(decodeImages, fullImages)
+      try decode.runPass()
+      try full.runPass()
+      repeat {
+        try decode.timePass()
+        try full.timePass()
+      } while decode.seconds < minimumSeconds || full.seconds < minimumSeconds
+
       rows.append(
         DecodeBenchmarkRow(
-          threadCount: threadCount, imageCount: imageCount,
-          decodeSeconds: decodeSeconds * Double(imageCount) / Double(decodeImages),
-          fullSeconds: fullSeconds * Double(imageCount) / Double(fullImages)))
+          threadCount: threadCount, imageCount: decode.images,
+          decodeSeconds: decode.seconds, fullSeconds: full.seconds,
+          decodeCPUSeconds: decode.cpuSeconds, fullCPUSeconds: full.cpuSeconds))
     }
     return rows
   }
+}
 
-  /// Runs `work` over every file, pass after pass, and returns the images
-  /// processed and the seconds they took.
-  private static func measure(
-    encoded: [[UInt8]], paths: [String], threadCount: Int, minimumSeconds: Double,
-    work: (_ worker: Int, _ bytes: UnsafeRawBufferPointer, _ path: String) throws -> Void
-  ) throws -> (images: Int, seconds: Double) {
-    func pass() throws {
-      let failures = FailureSlots(count: encoded.count)
-      runParallelLoop(count: encoded.count, workerCount: threadCount) { worker, index in
-        do {
-          try encoded[index].withUnsafeBytes { try work(worker, $0, paths[index]) }
-        } catch {
-          failures.slots[index] = error
-        }
-      }
-      if let failure = failures.slots.lazy.compactMap({ $0 }).first { throw failure }
-    }
+/// Whole passes of one kind of work over every file, with their summed
+/// wall-clock and process CPU times.
+private final class TimedPasses {
+  let encoded: [[UInt8]]
+  let paths: [String]
+  let threadCount: Int
+  let work: (_ worker: Int, _ bytes: UnsafeRawBufferPointer, _ path: String) throws -> Void
 
-    try pass()
+  /// Images processed by timed passes.
+  private(set) var images = 0
+
+  /// Wall-clock seconds of the timed passes.
+  private(set) var seconds = 0.0
+
+  /// Process CPU seconds of the timed passes.
+  private(set) var cpuSeconds = 0.0
+
+  init(
+    encoded: [[UInt8]], paths: [String], threadCount: Int,
+    work: @escaping (_ worker: Int, _ bytes: UnsafeRawBufferPointer, _ path: String) throws -> Void
+  ) {
+    self.encoded = encoded
+    self.paths = paths
+    self.threadCount = threadCount
+    self.work = work
+  }
+
+  /// Runs one timed pass and adds its times.
+  func timePass() throws {
     let clock = ContinuousClock()
     let start = clock.now
-    var images = 0
-    var elapsed = 0.0
-    repeat {
-      try pass()
-      images += encoded.count
-      let duration = clock.now - start
-      elapsed =
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    } while elapsed < minimumSeconds
-    return (images, elapsed)
+    let cpuStart = processCPUSeconds()
+    try runPass()
+    let duration = clock.now - start
+    seconds += Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    cpuSeconds += processCPUSeconds() - cpuStart
+    images += encoded.count
   }
+
+  /// Runs `work` once on every file and throws the first failure in file order.
+  func runPass() throws {
+    let failures = FailureSlots(count: encoded.count)
+    runParallelLoop(count: encoded.count, workerCount: threadCount) { worker, index in
+      do {
+        try encoded[index].withUnsafeBytes { try work(worker, $0, paths[index]) }
+      } catch {
+        failures.slots[index] = error
+      }
+    }
+    if let failure = failures.slots.lazy.compactMap({ $0 }).first { throw failure }
+  }
+}
+
+/// Returns the CPU time used so far by all threads of this process.
+private func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 /// One error slot per item, each written by at most one worker.

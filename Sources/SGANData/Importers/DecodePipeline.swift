@@ -26,8 +26,8 @@ public struct PipelineError: Error, CustomStringConvertible {
   }
 }
 
-/// Processes an ordered list of items on several threads and delivers the
-/// results strictly in input order, a block of items at a time.
+/// A parallel stage that processes an ordered list of items on several
+/// threads and delivers the results strictly in input order, a block at a time.
 ///
 /// Block k + 1 is processed on the workers while the consumer handles block
 /// k, so at most two blocks of results exist at once, whatever the list's
@@ -36,7 +36,8 @@ public struct PipelineError: Error, CustomStringConvertible {
 /// An item's result depends only on the item, so every thread count gives
 /// the same bytes.
 public struct DecodePipeline: Sendable {
-  /// Workers processing a block; see `runParallelLoop` for how many run at once.
+  /// Workers processing a block, each with its own `process` function.
+  /// Dispatch runs at most as many of them at once as there are active cores.
   public var threadCount: Int
 
   /// Items per block.
@@ -67,8 +68,8 @@ public struct DecodePipeline: Sendable {
   ///   - consume: receives the item's index and outcome. With `skipBad`, a
   ///     failed item arrives as `.skipped`, so rows stay aligned.
   /// - Throws: without `skipBad`, a `PipelineError` for the first failed item
-  ///   in input order, after every earlier item was consumed; any error from
-  ///   `makeProcess` or `consume`, unchanged.
+  ///   in input order, once every earlier item has been consumed. Errors from
+  ///   `makeProcess` and `consume` pass through unchanged.
   public func run<Item>(
     _ items: [Item],
     name: @escaping (Item) -> String,

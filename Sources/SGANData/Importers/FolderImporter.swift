@@ -1,4 +1,4 @@
-/// Imports every JPEG and PNG file under a folder, at any depth.
+/// An importer for every JPEG and PNG file under a folder, at any depth.
 ///
 /// Files count as images by extension: .jpg, .jpeg or .png in any case,
 /// not hidden (no leading dot). Decoding later checks the magic bytes, so a

@@ -1,8 +1,8 @@
 /// An IDX file of unsigned bytes, the format of MNIST and Fashion-MNIST.
 ///
 /// Layout: a 4-byte big-endian magic number 0x000008DD, where 08 is the
-/// unsigned-byte type code and DD the number of dimensions; then DD
-/// big-endian 32-bit sizes; then the data, product(sizes) bytes in row-major
+/// unsigned-byte type code and DD the number of dimensions. DD big-endian
+/// 32-bit sizes follow, then the data, product(sizes) bytes in row-major
 /// order. Images are 0x00000803 `[n, rows, columns]`, labels 0x00000801 `[n]`.
 /// The file may be gzip-compressed.
 public struct IDXFile: Sendable {
@@ -33,14 +33,16 @@ public struct IDXFile: Sendable {
     let dimensionCount = Int(expectedMagic & 0xFF)
     let headerSize = 4 + 4 * dimensionCount
     guard bytes.count >= 4 else {
-      throw ImportError.idxSizeMismatch(path: path, expectedBytes: headerSize, foundBytes: bytes.count)
+      throw ImportError.idxSizeMismatch(
+        path: path, expectedBytes: headerSize, foundBytes: bytes.count)
     }
     let magic = readUInt32(at: 0)
     if magic != expectedMagic {
       throw ImportError.idxWrongMagic(path: path, found: magic, expected: expectedMagic)
     }
     guard bytes.count >= headerSize else {
-      throw ImportError.idxSizeMismatch(path: path, expectedBytes: headerSize, foundBytes: bytes.count)
+      throw ImportError.idxSizeMismatch(
+        path: path, expectedBytes: headerSize, foundBytes: bytes.count)
     }
 
     let dimensions = (0..<dimensionCount).map { Int(readUInt32(at: 4 + 4 * $0)) }

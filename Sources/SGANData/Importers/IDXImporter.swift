@@ -17,14 +17,15 @@ public struct IDXSource: Sendable, Equatable {
   }
 }
 
-/// Imports MNIST-style IDX files into one ordered list of in-memory images.
+/// An importer that turns MNIST-style IDX files into one ordered list of
+/// in-memory images.
 public enum IDXImporter {
   /// Reads each source in order and concatenates their images.
   ///
   /// Importing Fashion-MNIST's train and t10k files with partitions 0 and 2
   /// gives one 70,000-image list with the test images last. Items are named
   /// `FILE[INDEX]` with the images file's base name and the 0-based index
-  /// inside it; each holds a 1-channel image.
+  /// inside it. Each item is a 1-channel image.
   ///
   /// - Throws: `ImportError` for a wrong magic number, truncated data, a
   ///   label count that differs from the image count, images of different
@@ -50,7 +51,9 @@ public enum IDXImporter {
     var imageSize: (rows: Int, columns: Int, path: String)?
     for source in sources {
       let images = try IDXFile(path: source.imagesPath, expectedMagic: IDXFile.imagesMagic)
-      let (count, rows, columns) = (images.dimensions[0], images.dimensions[1], images.dimensions[2])
+      let (count, rows, columns) = (
+        images.dimensions[0], images.dimensions[1], images.dimensions[2]
+      )
       if rows == 0 || columns == 0 {
         throw ImportError.inconsistentIDXSources(
           reason: "'\(source.imagesPath)' declares \(columns)x\(rows) images")

@@ -15,7 +15,7 @@ public enum ImportError: Error, Equatable, Sendable {
   /// The CelebA root has none of the expected image folders.
   case missingImageFolder(root: String, expected: [String])
 
-  /// The image folder holds no image files.
+  /// The image folder contains no image files.
   case noImages(folder: String, strayCount: Int)
 
   /// Two image files share a stem, such as `000001.jpg` and `000001.png`.

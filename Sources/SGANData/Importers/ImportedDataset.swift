@@ -1,4 +1,4 @@
-/// Where the pixels of one item come from.
+/// The origin of one item's pixels.
 public enum ImageSource: Sendable, Equatable {
   /// A JPEG or PNG file, decoded later by the pipeline.
   case file(path: String)
@@ -13,7 +13,7 @@ public struct ImportItem: Sendable, Equatable {
   /// the source root, or `FILE[INDEX]` for an image inside an IDX file.
   public var name: String
 
-  /// Where the pixels come from.
+  /// The origin of the pixels.
   public var source: ImageSource
 
   /// Creates an item.

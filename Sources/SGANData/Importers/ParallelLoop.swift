@@ -18,8 +18,17 @@ func runParallelLoop(count: Int, workerCount: Int, body: (_ worker: Int, _ index
     return
   }
 
+  let iterations = min(workerCount, count)
+  guard #available(macOS 15.0, *) else {
+    // Synchronization's Atomic needs macOS 15. Older systems give each
+    // worker a fixed stride of indices instead of a shared counter.
+    DispatchQueue.concurrentPerform(iterations: iterations) { worker in
+      for index in stride(from: worker, to: count, by: iterations) { body(worker, index) }
+    }
+    return
+  }
   let next = Atomic<Int>(0)
-  DispatchQueue.concurrentPerform(iterations: min(workerCount, count)) { worker in
+  DispatchQueue.concurrentPerform(iterations: iterations) { worker in
     while true {
       let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
       if index >= count { return }
