@@ -142,14 +142,9 @@ import Testing
   }
 
   @Test func idxLabelCountMismatchIsAnError() throws {
-<<<<<<< HEAD
-    let directory = try ImageTestDirectory()
-    let paths = try writePair(in: directory, prefix: "train", count: 5, compressed: true, labelCount: 4)
-=======
     let directory = try ImageTestDirectory()
     let paths = try writePair(
       in: directory, prefix: "train", count: 5, compressed: true, labelCount: 4)
->>>>>>> wave1/images
     #expect(
       throws: ImportError.idxCountMismatch(
         imagesPath: paths.images, imageCount: 5, labelsPath: paths.labels, labelCount: 4)
