@@ -1,4 +1,5 @@
 import Foundation
+import SGANCore
 
 /// One row of `log.csv`: the losses and timings of one iteration.
 public struct TrainingLogRow: Sendable {

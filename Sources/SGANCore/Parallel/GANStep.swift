@@ -68,7 +68,7 @@ public final class GANStep {
   public let random: CounterRandom
 
   /// Time of each phase, added up since the last ``resetTimes()``.
-  public private(set) var times = PhaseTimes()
+  public internal(set) var times = PhaseTimes()
 
   let workers: [GANWorker]
   let generatorShards: ShardedNetwork
@@ -129,9 +129,10 @@ public final class GANStep {
       gradients: discriminatorWorkerGradients)
 
     let latentSize = generator.inputShape.channels
+    let (realRanges, generatedRanges) = (realPlan.ranges, generatedPlan.ranges)
     workers = (0..<workerCount).map { t in
       GANWorker(
-        index: t, realShard: realPlan.ranges[t], generatedShard: generatedPlan.ranges[t],
+        index: t, realShard: realRanges[t], generatedShard: generatedRanges[t],
         latentSize: latentSize)
     }
     generatorRanges = splitRange(count: generator.parameterCount, parts: workerCount)
