@@ -45,8 +45,8 @@ public final class Conv2d: Layer {
   }
 
   public var description: String {
-    "Conv2d(\(inputChannels), \(outputChannels), kernel \(kernelSize), stride \(stride), "
-      + "padding \(padding)\(hasBias ? "" : ", no bias"))"
+    "Conv2d(\(inputChannels)→\(outputChannels), k\(kernelSize) s\(stride) p\(padding)"
+      + "\(hasBias ? "" : ", no bias"))"
   }
 
   /// `weight [O, C, K, K]`, then `bias [O]` when present.
@@ -113,11 +113,8 @@ public final class Conv2d: Layer {
       let samples = min(group, input.shape.batch - first)
       let width = samples * P
 
-      for g in 0..<samples {
-        grid.imageToColumns(
-          input.pointer + (first + g) * grid.imageCount, into: columns + g * P,
-          leadingDimension: width)
-      }
+      grid.imagesToColumns(
+        input.pointer + first * grid.imageCount, samples: samples, into: columns)
 
       // A single sample's product lands in place; a group's needs unshuffling into [G, O, P].
       let sampleOutput = output.pointer + first * O * P
@@ -165,11 +162,8 @@ public final class Conv2d: Layer {
         dY = staging
       }
 
-      for g in 0..<samples {
-        grid.imageToColumns(
-          input.pointer + (first + g) * grid.imageCount, into: columns + g * P,
-          leadingDimension: width)
-      }
+      grid.imagesToColumns(
+        input.pointer + first * grid.imageCount, samples: samples, into: columns)
       workspace.gemm(
         transposeA: false, transposeB: true, m: O, n: rows, k: width,
         a: dY, lda: width, b: columns, ldb: width, beta: 1, c: weightGradient.pointer, ldc: rows)
@@ -178,11 +172,8 @@ public final class Conv2d: Layer {
       workspace.gemm(
         transposeA: true, transposeB: false, m: rows, n: width, k: O,
         a: weight.pointer, lda: rows, b: dY, ldb: width, beta: 0, c: columns, ldc: width)
-      for g in 0..<samples {
-        grid.addColumnsToImage(
-          columns + g * P, leadingDimension: width,
-          into: inputGradient.pointer + (first + g) * grid.imageCount)
-      }
+      grid.addColumnsToImages(
+        columns, samples: samples, into: inputGradient.pointer + first * grid.imageCount)
     }
   }
 }

@@ -47,8 +47,8 @@ public final class ConvTranspose2d: Layer {
   }
 
   public var description: String {
-    "ConvTranspose2d(\(inputChannels), \(outputChannels), kernel \(kernelSize), stride \(stride), "
-      + "padding \(padding)\(hasBias ? "" : ", no bias"))"
+    "ConvTranspose2d(\(inputChannels)→\(outputChannels), k\(kernelSize) s\(stride) p\(padding)"
+      + "\(hasBias ? "" : ", no bias"))"
   }
 
   /// `weight [C, O, K, K]` (PyTorch's transposed layout), then `bias [O]` when present.
@@ -133,11 +133,8 @@ public final class ConvTranspose2d: Layer {
       workspace.gemm(
         transposeA: true, transposeB: false, m: rows, n: width, k: C,
         a: weight.pointer, lda: rows, b: x, ldb: width, beta: 0, c: columns, ldc: width)
-      for g in 0..<samples {
-        grid.addColumnsToImage(
-          columns + g * Q, leadingDimension: width,
-          into: output.pointer + (first + g) * grid.imageCount)
-      }
+      grid.addColumnsToImages(
+        columns, samples: samples, into: output.pointer + first * grid.imageCount)
     }
 
     if let bias { addChannelBias(bias.pointer, to: output) }
@@ -164,11 +161,8 @@ public final class ConvTranspose2d: Layer {
       let samples = min(group, input.shape.batch - first)
       let width = samples * Q
 
-      for g in 0..<samples {
-        grid.imageToColumns(
-          outputGradient.pointer + (first + g) * grid.imageCount, into: columns + g * Q,
-          leadingDimension: width)
-      }
+      grid.imagesToColumns(
+        outputGradient.pointer + first * grid.imageCount, samples: samples, into: columns)
 
       let sampleInput = input.pointer + first * C * Q
       let x: UnsafeMutablePointer<Float>
