@@ -25,10 +25,10 @@ public final class Conv2d: Layer {
   /// Whether the layer adds a per-channel bias.
   public let hasBias: Bool
 
-  private var weight: Tensor?  // [O, C, K, K]
-  private var bias: Tensor?  // [O]
-  private var weightGradient: Tensor?  // [O, C, K, K]
-  private var biasGradient: Tensor?  // [O]
+  var weight: Tensor?  // [O, C, K, K]
+  var bias: Tensor?  // [O]
+  var weightGradient: Tensor?  // [O, C, K, K]
+  var biasGradient: Tensor?  // [O]
 
   /// Creates an unbound convolution.
   public init(
@@ -90,9 +90,17 @@ public final class Conv2d: Layer {
     return TensorShape(inputShape.batch, outputChannels, grid.gridHeight, grid.gridWidth)
   }
 
+  /// Returns whether the kernel covers the whole unpadded input, as in DCGAN's last
+  /// discriminator layer. The column matrix of a sample is then the sample itself, so the
+  /// layer is a dense product `Y [N, O] = X [N, C * K * K] * weightᵀ` without im2col.
+  func isFullyConnected(_ grid: ConvolutionGeometry) -> Bool {
+    padding == 0 && kernelSize == grid.height && kernelSize == grid.width
+  }
+
   /// Column matrix `[C * K * K, G * P]` plus one `[O, G * P]` staging matrix.
   public func scratchCount(forInput inputShape: TensorShape) -> Int {
     let grid = geometry(for: inputShape)
+    if isFullyConnected(grid) { return 0 }
     let group = samplesPerGroup(columnsPerSample: grid.gridCount, maxBatch: inputShape.batch)
     return (grid.columnRows + outputChannels) * group * grid.gridCount
   }
@@ -105,6 +113,15 @@ public final class Conv2d: Layer {
     precondition(output.shape == outputShape(for: input.shape), "output shape mismatch in \(self)")
 
     let (O, P, rows) = (outputChannels, grid.gridCount, grid.columnRows)
+    if isFullyConnected(grid) {
+      workspace.gemm(
+        transposeA: false, transposeB: true, m: input.shape.batch, n: O, k: rows,
+        a: input.pointer, lda: rows, b: weight.pointer, ldb: rows, beta: 0, c: output.pointer,
+        ldc: O)
+      if let bias { addChannelBias(bias.pointer, to: output) }
+      return
+    }
+
     let group = samplesPerGroup(columnsPerSample: P, maxBatch: input.shape.batch)
     let columns = workspace.scratch  // [C * K * K, G * P]
     let staging = columns + rows * group * P  // [O, G * P]
@@ -146,6 +163,11 @@ public final class Conv2d: Layer {
     let staging = columns + rows * group * P  // [O, G * P]
 
     if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
+    if isFullyConnected(grid) {
+      backwardFullyConnected(
+        outputGradient: outputGradient, input: input, into: inputGradient, workspace: workspace)
+      return
+    }
     if let inputGradient { inputGradient.fill(0) }
 
     for first in Swift.stride(from: 0, to: input.shape.batch, by: group) {
@@ -175,6 +197,27 @@ public final class Conv2d: Layer {
       grid.addColumnsToImages(
         columns, samples: samples, into: inputGradient.pointer + first * grid.imageCount)
     }
+  }
+}
+
+extension Conv2d {
+  /// The backward pass of a fully connected convolution: `dW [O, C * K * K] += dYᵀ * X` and
+  /// `dX [N, C * K * K] = dY [N, O] * W`.
+  private func backwardFullyConnected(
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace
+  ) {
+    guard let weight, let weightGradient else { return }
+    let (N, O, rows) = (input.shape.batch, outputChannels, input.shape.sampleCount)
+    workspace.gemm(
+      transposeA: true, transposeB: false, m: O, n: rows, k: N,
+      a: outputGradient.pointer, lda: O, b: input.pointer, ldb: rows,
+      beta: 1, c: weightGradient.pointer, ldc: rows)
+
+    guard let inputGradient else { return }
+    workspace.gemm(
+      transposeA: false, transposeB: false, m: N, n: rows, k: O,
+      a: outputGradient.pointer, lda: O, b: weight.pointer, ldb: rows,
+      beta: 0, c: inputGradient.pointer, ldc: rows)
   }
 }
 

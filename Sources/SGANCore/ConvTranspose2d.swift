@@ -27,10 +27,10 @@ public final class ConvTranspose2d: Layer {
   /// Whether the layer adds a per-channel bias.
   public let hasBias: Bool
 
-  private var weight: Tensor?  // [C, O, K, K], read as the matrix [C, O * K * K]
-  private var bias: Tensor?  // [O]
-  private var weightGradient: Tensor?  // [C, O, K, K]
-  private var biasGradient: Tensor?  // [O]
+  var weight: Tensor?  // [C, O, K, K], read as the matrix [C, O * K * K]
+  var bias: Tensor?  // [O]
+  var weightGradient: Tensor?  // [C, O, K, K]
+  var biasGradient: Tensor?  // [O]
 
   /// Creates an unbound transposed convolution.
   public init(
@@ -98,9 +98,17 @@ public final class ConvTranspose2d: Layer {
     return grid
   }
 
+  /// Returns whether the input is a single unpadded position, as in DCGAN's first generator
+  /// layer. Each sample's output is then one row of `X [N, C] * weight [C, O * K * K]`, a
+  /// dense product without col2im.
+  func isFullyConnected(_ inputShape: TensorShape) -> Bool {
+    padding == 0 && inputShape.height == 1 && inputShape.width == 1
+  }
+
   /// Column matrix `[O * K * K, G * Q]` plus one `[C, G * Q]` staging matrix.
   public func scratchCount(forInput inputShape: TensorShape) -> Int {
     let grid = geometry(for: inputShape)
+    if isFullyConnected(inputShape) { return 0 }
     let group = samplesPerGroup(columnsPerSample: grid.gridCount, maxBatch: inputShape.batch)
     return (grid.columnRows + inputChannels) * group * grid.gridCount
   }
@@ -112,6 +120,15 @@ public final class ConvTranspose2d: Layer {
     precondition(output.shape == outputShape(for: input.shape), "output shape mismatch in \(self)")
 
     let (C, Q, rows) = (inputChannels, grid.gridCount, grid.columnRows)
+    if isFullyConnected(input.shape) {
+      workspace.gemm(
+        transposeA: false, transposeB: false, m: input.shape.batch, n: rows, k: C,
+        a: input.pointer, lda: C, b: weight.pointer, ldb: rows, beta: 0, c: output.pointer,
+        ldc: rows)
+      if let bias { addChannelBias(bias.pointer, to: output) }
+      return
+    }
+
     let group = samplesPerGroup(columnsPerSample: Q, maxBatch: input.shape.batch)
     let columns = workspace.scratch  // [O * K * K, G * Q]
     let staging = columns + rows * group * Q  // [C, G * Q]
@@ -156,6 +173,11 @@ public final class ConvTranspose2d: Layer {
     let staging = columns + rows * group * Q  // [C, G * Q]
 
     if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
+    if isFullyConnected(input.shape) {
+      backwardFullyConnected(
+        outputGradient: outputGradient, input: input, into: inputGradient, workspace: workspace)
+      return
+    }
 
     for first in Swift.stride(from: 0, to: input.shape.batch, by: group) {
       let samples = min(group, input.shape.batch - first)
@@ -186,5 +208,26 @@ public final class ConvTranspose2d: Layer {
         scatterSamples(staging, samples: samples, rows: C, columns: Q, into: sampleInputGradient)
       }
     }
+  }
+}
+
+extension ConvTranspose2d {
+  /// The backward pass of a fully connected transposed convolution:
+  /// `dW [C, O * K * K] += Xᵀ * dY` and `dX [N, C] = dY [N, O * K * K] * Wᵀ`.
+  private func backwardFullyConnected(
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace
+  ) {
+    guard let weight, let weightGradient else { return }
+    let (N, C, rows) = (input.shape.batch, inputChannels, outputGradient.shape.sampleCount)
+    workspace.gemm(
+      transposeA: true, transposeB: false, m: C, n: rows, k: N,
+      a: input.pointer, lda: C, b: outputGradient.pointer, ldb: rows,
+      beta: 1, c: weightGradient.pointer, ldc: rows)
+
+    guard let inputGradient else { return }
+    workspace.gemm(
+      transposeA: false, transposeB: true, m: N, n: C, k: rows,
+      a: outputGradient.pointer, lda: rows, b: weight.pointer, ldb: rows,
+      beta: 0, c: inputGradient.pointer, ldc: C)
   }
 }

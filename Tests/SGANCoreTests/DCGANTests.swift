@@ -54,13 +54,13 @@ struct ImageCase: CustomTestStringConvertible, Sendable {
     let discriminator = try DCGAN.makeDiscriminator(DCGANConfiguration(), maxBatch: 1)
 
     // examples/dcgan's netD at ndf 64, nc 3, without its final sigmoid; this engine adds the
-    // biases of the two convolutions that no batch norm follows.
+    // bias of the first convolution, which no batch norm follows.
     let expected: [(String, [Int])] = [
       ("main.0.weight", [64, 3, 4, 4]), ("main.0.bias", [64]),
       ("main.2.weight", [128, 64, 4, 4]), ("main.3.weight", [128]), ("main.3.bias", [128]),
       ("main.5.weight", [256, 128, 4, 4]), ("main.6.weight", [256]), ("main.6.bias", [256]),
       ("main.8.weight", [512, 256, 4, 4]), ("main.9.weight", [512]), ("main.9.bias", [512]),
-      ("main.11.weight", [1, 512, 4, 4]), ("main.11.bias", [1]),
+      ("main.11.weight", [1, 512, 4, 4]),
     ]
     #expect(discriminator.parameterEntries.map(\.name) == expected.map(\.0))
     #expect(discriminator.parameterEntries.map(\.dimensions) == expected.map(\.1))
@@ -95,10 +95,25 @@ struct ImageCase: CustomTestStringConvertible, Sendable {
     #expect(!discriminatorLayers.contains { $0 is BatchNorm2d })
     #expect(transposed.dropLast().allSatisfy { $0.outputChannels == 2 })
     #expect(transposed.allSatisfy { $0.hasBias })
-    #expect(convolutions.allSatisfy { $0.hasBias })
+    #expect(convolutions.dropLast().allSatisfy { $0.hasBias })
+    #expect(convolutions.last?.hasBias == false)
     #expect(!discriminatorLayers.contains { $0 is LeakyReLU })
     #expect(discriminatorLayers.contains { $0 is ReLU })
     #expect(generatorLayers.last is Sigmoid)
+  }
+
+  @Test func biasSwitchGivesPyTorchParameters() throws {
+    var configuration = DCGANConfiguration()
+    configuration.biasWithoutBatchNorm = false
+    let generator = try DCGAN.makeGenerator(configuration, maxBatch: 1)
+    let discriminator = try DCGAN.makeDiscriminator(configuration, maxBatch: 1)
+
+    // examples/dcgan has bias=False on every convolution, so every bias is a batch norm's.
+    let biasLayers = (generator.parameterEntries + discriminator.parameterEntries)
+      .filter { $0.name.hasSuffix(".bias") }.map(\.role)
+    #expect(biasLayers.allSatisfy { $0 == .normalizationShift })
+    #expect(generator.parameterEntries.count == 13)
+    #expect(discriminator.parameterEntries.count == 11)
   }
 
   @Test(arguments: [(48, 3), (64, 2), (256, 1)])

@@ -24,7 +24,11 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
   static let convolutionCases = [
     ConvolutionCase(inputChannels: 2, outputChannels: 3, kernel: 3, stride: 1, padding: 1, height: 5, width: 6),
     ConvolutionCase(inputChannels: 3, outputChannels: 4, kernel: 4, stride: 2, padding: 1, height: 8, width: 8),
+    // The kernel covers the unpadded input: the dense path without im2col.
     ConvolutionCase(inputChannels: 4, outputChannels: 1, kernel: 4, stride: 1, padding: 0, height: 4, width: 4),
+    ConvolutionCase(inputChannels: 3, outputChannels: 2, kernel: 4, stride: 2, padding: 0, height: 4, width: 4, bias: false),
+    // A 1x1 output grid that still needs im2col because of padding.
+    ConvolutionCase(inputChannels: 2, outputChannels: 3, kernel: 3, stride: 2, padding: 1, height: 2, width: 2),
     ConvolutionCase(inputChannels: 2, outputChannels: 2, kernel: 1, stride: 1, padding: 0, height: 3, width: 3, bias: false),
     ConvolutionCase(inputChannels: 2, outputChannels: 3, kernel: 3, stride: 2, padding: 0, height: 7, width: 5, bias: false),
     ConvolutionCase(inputChannels: 1, outputChannels: 2, kernel: 5, stride: 3, padding: 2, height: 9, width: 10),
@@ -34,7 +38,11 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
 
   static let transposedCases = [
     ConvolutionCase(inputChannels: 3, outputChannels: 2, kernel: 4, stride: 2, padding: 1, height: 4, width: 4),
+    // A 1x1 unpadded input: the dense path without col2im.
     ConvolutionCase(inputChannels: 5, outputChannels: 3, kernel: 4, stride: 1, padding: 0, height: 1, width: 1, bias: false),
+    ConvolutionCase(inputChannels: 4, outputChannels: 2, kernel: 3, stride: 2, padding: 0, height: 1, width: 1),
+    // A 1x1 input that still needs col2im because of padding.
+    ConvolutionCase(inputChannels: 3, outputChannels: 2, kernel: 3, stride: 1, padding: 1, height: 1, width: 1),
     ConvolutionCase(inputChannels: 2, outputChannels: 3, kernel: 3, stride: 1, padding: 1, height: 5, width: 4),
     ConvolutionCase(inputChannels: 2, outputChannels: 2, kernel: 3, stride: 2, padding: 0, height: 3, width: 5, bias: false),
     ConvolutionCase(inputChannels: 2, outputChannels: 1, kernel: 5, stride: 3, padding: 2, height: 4, width: 3),

@@ -8,7 +8,7 @@ extension LayerBenchmark.Result {
       "DCGAN \(configuration.imageSize)x\(configuration.imageSize)x\(configuration.channels), "
         + "nz \(configuration.latentSize), filters \(configuration.generatorFilters)/"
         + "\(configuration.discriminatorFilters), batch \(batch), training mode, "
-        + "mean of \(repetitions) passes",
+        + "mean of \(repetitions) passes, thread CPU time",
       "",
       columns(
         "layer", "kind", "fwd ms", "bwd ms", "GFLOP", "GFLOP/s", "% sgemm", "non-GEMM ms"),

@@ -4,6 +4,9 @@
 /// divided by its whole time, im2col, col2im and copies included, so it shows how close the
 /// layer comes to a bare GEMM. Non-GEMM time is each layer's time outside ``Workspace/gemm``:
 /// im2col, col2im, sample gathering, bias, batch norm and activations.
+///
+/// Every time is CPU time of the benchmark thread (``threadCPUSeconds()``), so that other
+/// processes on a shared machine slow the run down without distorting the rates.
 public enum LayerBenchmark {
   /// One layer's averages over the repetitions.
   public struct Row: Sendable {
@@ -63,7 +66,7 @@ public enum LayerBenchmark {
   }
 
   /// Measures the single-thread sgemm rate on `size`x`size` matrices, repeating the product
-  /// for at least `minimumSeconds` after one warm-up call. Returns GFLOP/s.
+  /// for at least `minimumSeconds` of thread CPU time after one warm-up call. Returns GFLOP/s.
   public static func measureSGEMMRate(size: Int, minimumSeconds: Double = 1) -> Double {
     BLAS.useSingleThread()
     let a = Tensor(shape: TensorShape(size, size, 1, 1))
@@ -80,12 +83,12 @@ public enum LayerBenchmark {
     multiply()
 
     var count = 0
-    let start = monotonicSeconds()
+    let start = threadCPUSeconds()
     var elapsed = 0.0
     while elapsed < minimumSeconds {
       multiply()
       count += 1
-      elapsed = monotonicSeconds() - start
+      elapsed = threadCPUSeconds() - start
     }
     return 2 * Double(size * size) * Double(size) * Double(count) / elapsed / 1e9
   }
