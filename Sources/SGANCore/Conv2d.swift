@@ -57,7 +57,8 @@ public final class Conv2d: Layer {
         role: .weight)
     ]
     if hasBias {
-      declarations.append(ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
+      declarations.append(
+        ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
     }
     return declarations
   }

@@ -59,7 +59,8 @@ public final class ConvTranspose2d: Layer {
         role: .weight)
     ]
     if hasBias {
-      declarations.append(ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
+      declarations.append(
+        ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
     }
     return declarations
   }

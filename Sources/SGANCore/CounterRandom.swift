@@ -49,7 +49,8 @@ public struct CounterRandom: Hashable, Sendable {
   }
 
   /// Returns block `block` (four words, values 4·block ..< 4·block + 4) of a stream.
-  public func block(purpose: RandomPurpose, step: Int, sample: Int, block: Int) -> Philox4x32.Block {
+  public func block(purpose: RandomPurpose, step: Int, sample: Int, block: Int) -> Philox4x32.Block
+  {
     precondition(
       step >= 0 && step <= Int(UInt32.max) && sample >= 0 && sample <= Int(UInt32.max)
         && block >= 0 && block <= Int(UInt32.max),
@@ -166,7 +167,9 @@ public struct CounterRandomGenerator: RandomNumberGenerator, Hashable, Sendable 
   public var position: Int
 
   /// Creates a generator at `position` of the stream (purpose, step, sample).
-  public init(random: CounterRandom, purpose: RandomPurpose, step: Int, sample: Int, position: Int = 0) {
+  public init(
+    random: CounterRandom, purpose: RandomPurpose, step: Int, sample: Int, position: Int = 0
+  ) {
     self.random = random
     self.purpose = purpose
     self.step = step

@@ -125,7 +125,9 @@ public struct DCGANConfiguration: Sendable, Hashable {
 /// energy per sample, `[N, 1, 1, 1]`, with no sigmoid.
 public enum DCGAN {
   /// Returns the generator's layers: latent `[N, nz, 1, 1]` to image `[N, nc, S, S]`.
-  public static func generatorLayers(_ configuration: DCGANConfiguration) throws(DCGANConfigurationError) -> [any Layer] {
+  public static func generatorLayers(_ configuration: DCGANConfiguration)
+    throws(DCGANConfigurationError) -> [any Layer]
+  {
     try configuration.validate()
     let (d, f, batchNorm) = (
       configuration.doublings, configuration.generatorFilters, configuration.generatorBatchNorm
@@ -164,7 +166,9 @@ public enum DCGAN {
   }
 
   /// Returns the discriminator's layers: image `[N, nc, S, S]` to energy `[N, 1, 1, 1]`.
-  public static func discriminatorLayers(_ configuration: DCGANConfiguration) throws(DCGANConfigurationError) -> [any Layer] {
+  public static func discriminatorLayers(_ configuration: DCGANConfiguration)
+    throws(DCGANConfigurationError) -> [any Layer]
+  {
     try configuration.validate()
     let (d, f, batchNorm) = (
       configuration.doublings, configuration.discriminatorFilters,
@@ -203,14 +207,18 @@ public enum DCGAN {
   }
 
   /// Builds the generator for latent batches up to `maxBatch`.
-  public static func makeGenerator(_ configuration: DCGANConfiguration, maxBatch: Int) throws(DCGANConfigurationError) -> Network {
+  public static func makeGenerator(_ configuration: DCGANConfiguration, maxBatch: Int)
+    throws(DCGANConfigurationError) -> Network
+  {
     Network(
       layers: try generatorLayers(configuration),
       inputShape: TensorShape(maxBatch, configuration.latentSize, 1, 1))
   }
 
   /// Builds the discriminator for image batches up to `maxBatch`.
-  public static func makeDiscriminator(_ configuration: DCGANConfiguration, maxBatch: Int) throws(DCGANConfigurationError) -> Network {
+  public static func makeDiscriminator(_ configuration: DCGANConfiguration, maxBatch: Int)
+    throws(DCGANConfigurationError) -> Network
+  {
     Network(
       layers: try discriminatorLayers(configuration),
       inputShape: TensorShape(

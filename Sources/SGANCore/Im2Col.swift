@@ -18,7 +18,9 @@ struct ConvolutionGeometry: Sendable, Equatable {
   let gridWidth: Int
 
   init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
-    precondition(kernel > 0 && stride > 0 && padding >= 0, "invalid kernel \(kernel), stride \(stride), padding \(padding)")
+    precondition(
+      kernel > 0 && stride > 0 && padding >= 0,
+      "invalid kernel \(kernel), stride \(stride), padding \(padding)")
     self.channels = channels
     self.height = height
     self.width = width

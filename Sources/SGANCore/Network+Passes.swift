@@ -72,7 +72,8 @@ extension Network {
   /// batch norm `segment` to `forwardSums[segment]`.
   public func forwardSegment(_ segment: Int, input: Tensor, combinedSums: ChannelSums?) {
     precondition(mode == .training, "segments run in training mode only")
-    precondition(segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
+    precondition(
+      segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
 
     if segment == 0 {
       checkInput(input)
@@ -120,7 +121,8 @@ extension Network {
     computeInputGradient: Bool = false
   ) {
     precondition(mode == .training, "segments run in training mode only")
-    precondition(segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
+    precondition(
+      segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
 
     if segment == segmentCount - 1 { setOutputGradient(outputGradient) }
 
@@ -130,7 +132,8 @@ extension Network {
         preconditionFailure("backward segment \(segment) needs the combined batch norm sums")
       }
       let index = batchNormLayerIndices[segment]
-      if let destination = inputGradient(ofLayer: index, computeInputGradient: computeInputGradient) {
+      if let destination = inputGradient(ofLayer: index, computeInputGradient: computeInputGradient)
+      {
         measure(layer: index, backward: true) {
           batchNorms[segment].finishBackward(
             outputGradient: self.outputGradient(ofLayer: index), input: layerInput(index),

@@ -101,7 +101,8 @@ public final class Network {
   /// Parameters start at zero except batch norm scales (1); running means start at 0 and
   /// running variances at 1, as in PyTorch. Use ``initializeDCGAN(seed:)`` or write
   /// ``parameters`` to set them. Keys are `\(namePrefix).<layer index>.<name>`.
-  public convenience init(layers: [any Layer], inputShape: TensorShape, namePrefix: String = "main") {
+  public convenience init(layers: [any Layer], inputShape: TensorShape, namePrefix: String = "main")
+  {
     let layout = Network.layout(of: layers, namePrefix: namePrefix)
     let parameterCount = layout.parameters.last.map { $0.offset + $0.count } ?? 0
     let statisticCount = layout.statistics.last.map { $0.offset + $0.count } ?? 0
@@ -198,10 +199,12 @@ public final class Network {
       let statistics = runningStatisticEntries.filter { $0.layerIndex == index }
       batchNorm.bindRunningStatistics(
         mean: Tensor(
-          storage: runningStatistics.storage, offset: runningStatistics.offset + statistics[0].offset,
+          storage: runningStatistics.storage,
+          offset: runningStatistics.offset + statistics[0].offset,
           shape: TensorShape(flat: batchNorm.channels)),
         variance: Tensor(
-          storage: runningStatistics.storage, offset: runningStatistics.offset + statistics[1].offset,
+          storage: runningStatistics.storage,
+          offset: runningStatistics.offset + statistics[1].offset,
           shape: TensorShape(flat: batchNorm.channels)),
         batchesTracked: batchCounters.baseAddress + counterEntries[ordinal].index)
     }
@@ -239,7 +242,8 @@ public final class Network {
         statisticOffset += batchNorm.channels
       }
       counters.append(
-        CounterEntry(name: prefix + "num_batches_tracked", index: counters.count, layerIndex: index))
+        CounterEntry(name: prefix + "num_batches_tracked", index: counters.count, layerIndex: index)
+      )
     }
     return (parameters, statistics, counters)
   }

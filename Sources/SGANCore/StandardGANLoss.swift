@@ -10,9 +10,10 @@
 /// so low energy means real, as in Softmax GAN where p(x) ∝ exp(-mu(x)). With
 /// softplus(t) = ln(1 + exp(t)), -ln D(x) = softplus(mu) and -ln(1 - D(x)) = softplus(-mu).
 ///
-///     L_D = (1/N) Σ_{B+} softplus(mu) + (1/M) Σ_{B-} softplus(-mu)    (sigmoid cross-entropy,
-///                                                                     averaged per half)
-///     L_G = (1/M) Σ_{B-} softplus(mu)                                  (non-saturating -ln D(G(z)))
+///     L_D = (1/N) Σ_{B+} softplus(mu) + (1/M) Σ_{B-} softplus(-mu)
+///     L_G = (1/M) Σ_{B-} softplus(mu)
+///
+/// L_D is the sigmoid cross-entropy averaged per half; L_G is the non-saturating -ln D(G(z)).
 ///
 /// Gradients, from softplus'(t) = sigmoid(t):
 ///

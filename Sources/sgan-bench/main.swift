@@ -15,7 +15,8 @@ let layersCommand = Command(
     .value("image-size", "S", "Image side in pixels: 32, 64 or 128.", default: "64"),
     .value("latent-size", "NZ", "Length of the latent vector.", default: "100"),
     .value("filters", "F", "Base filter count of both networks.", default: "64"),
-    .value("sgemm-size", "S", "Side of the square matrices of the reference sgemm.", default: "1024"),
+    .value(
+      "sgemm-size", "S", "Side of the square matrices of the reference sgemm.", default: "1024"),
   ])
 
 let allocationsCommand = Command(
@@ -39,7 +40,9 @@ let tool = ToolWithSubcommands(
 
 /// Reads the architecture options shared by the subcommands.
 /// - Throws: `UsageError` for a value outside the range or an unsupported architecture.
-func configuration(from arguments: ParsedArguments, defaultFilters: Int) throws -> DCGANConfiguration {
+func configuration(from arguments: ParsedArguments, defaultFilters: Int) throws
+  -> DCGANConfiguration
+{
   var configuration = DCGANConfiguration()
   configuration.imageSize = try arguments.int("image-size", default: 64, range: 1...4096)!
   configuration.latentSize = try arguments.int("latent-size", default: 100, range: 1...100_000)!

@@ -18,7 +18,8 @@ import Testing
     #expect(abs(Double(adam.secondMoments[0]) - 0.00025) < 0.00025 * 1e-4)
 
     // Step 2, g = -0.25: m = 0.045 - 0.025, v = 0.999·0.00025 + 0.001·0.0625.
-    adam.step(parameters: parameters, gradients: Tensor(shape: TensorShape(flat: 1), values: [-0.25]))
+    adam.step(
+      parameters: parameters, gradients: Tensor(shape: TensorShape(flat: 1), values: [-0.25]))
     let m = 0.9 * 0.05 + 0.1 * -0.25
     let v = 0.999 * 0.00025 + 0.001 * 0.0625
     let stepSize = 0.1 / (1 - 0.9 * 0.9)

@@ -17,15 +17,20 @@ import Testing
       UnsafeMutableRawPointer(network.workspace.scratch),
       UnsafeMutableRawPointer(network.inputGradient.pointer),
     ]
-    addresses += network.layers.indices.map { UnsafeMutableRawPointer(network.layerOutput($0).pointer) }
+    addresses += network.layers.indices.map {
+      UnsafeMutableRawPointer(network.layerOutput($0).pointer)
+    }
     addresses += network.gradientStorages.map { UnsafeMutableRawPointer($0.baseAddress) }
-    addresses += (network.forwardSums + network.backwardSums).map { UnsafeMutableRawPointer($0.sum) }
+    addresses += (network.forwardSums + network.backwardSums).map {
+      UnsafeMutableRawPointer($0.sum)
+    }
     return addresses
   }
 
   @Test(arguments: ["generator", "discriminator"])
   func passesKeepEveryBufferAddress(kind: String) throws {
-    let network = kind == "generator"
+    let network =
+      kind == "generator"
       ? try DCGAN.makeGenerator(tinyConfiguration(), maxBatch: 5)
       : try DCGAN.makeDiscriminator(tinyConfiguration(), maxBatch: 5)
     network.initializeDCGAN(random: CounterRandom(seed: 70), networkIndex: 0)
@@ -33,7 +38,8 @@ import Testing
     let outputGradient = randomTensor(network.layerOutputShapes.last!, seed: 72)
 
     network.forward(input.samples(0, count: 2))
-    network.backward(outputGradient: outputGradient.samples(0, count: 2), computeInputGradient: true)
+    network.backward(
+      outputGradient: outputGradient.samples(0, count: 2), computeInputGradient: true)
     let before = bufferAddresses(network)
 
     for batch in [5, 3, 1] {

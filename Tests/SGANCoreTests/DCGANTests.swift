@@ -10,7 +10,8 @@ struct ImageCase: CustomTestStringConvertible, Sendable {
 }
 
 @Suite struct DCGANTests {
-  @Test(arguments: [32, 64, 128].flatMap { size in [1, 3].map { ImageCase(size: size, channels: $0) } })
+  @Test(
+    arguments: [32, 64, 128].flatMap { size in [1, 3].map { ImageCase(size: size, channels: $0) } })
   func networksMapLatentsToImagesToEnergies(_ image: ImageCase) throws {
     var configuration = tinyConfiguration(channels: image.channels)
     configuration.imageSize = image.size
@@ -46,7 +47,9 @@ struct ImageCase: CustomTestStringConvertible, Sendable {
     #expect(
       generator.runningStatisticEntries.map(\.name)
         == [1, 4, 7, 10].flatMap { ["main.\($0).running_mean", "main.\($0).running_var"] })
-    #expect(generator.counterEntries.map(\.name) == [1, 4, 7, 10].map { "main.\($0).num_batches_tracked" })
+    #expect(
+      generator.counterEntries.map(\.name)
+        == [1, 4, 7, 10].map { "main.\($0).num_batches_tracked" })
     #expect(generator.layers.last is Tanh)
   }
 

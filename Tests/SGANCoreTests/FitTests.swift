@@ -38,7 +38,8 @@ import Testing
     var losses: [Double] = []
     for _ in 0..<30 {
       let loss = SoftmaxGANLoss.discriminatorLoss(
-        realEnergies: real.forward(realImages), generatedEnergies: generated.forward(generatedImages),
+        realEnergies: real.forward(realImages),
+        generatedEnergies: generated.forward(generatedImages),
         realGradient: realGradient, generatedGradient: generatedGradient)
       losses.append(loss)
 

@@ -62,7 +62,9 @@ struct GradientChecker {
 
     var report = Report()
     func checkTensor(name: String, values: Tensor, range: Range<Int>, analytic: ArraySlice<Float>) {
-      let scale = (analytic.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(analytic.count, 1))).squareRoot()
+      let scale =
+        (analytic.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(analytic.count, 1)))
+        .squareRoot()
       for index in coordinates(count: range.count, salt: name.hashValueStable) {
         let position = range.lowerBound + index
         let original = values[position]

@@ -40,7 +40,9 @@ private func runSharded(
     }
     if segment > 0 {
       backwardCombined[segment - 1].reset()
-      for replica in replicas { backwardCombined[segment - 1].add(replica.backwardSums[segment - 1]) }
+      for replica in replicas {
+        backwardCombined[segment - 1].add(replica.backwardSums[segment - 1])
+      }
     }
   }
 }
@@ -51,7 +53,8 @@ private func runSharded(
   }
 
   func makeNetwork(_ kind: String, maxBatch: Int) throws -> Network {
-    let network = kind == "generator"
+    let network =
+      kind == "generator"
       ? try DCGAN.makeGenerator(tinyConfiguration(), maxBatch: maxBatch)
       : try DCGAN.makeDiscriminator(tinyConfiguration(), maxBatch: maxBatch)
     randomizeParameters(network, seed: 50, standardDeviation: 0.3)

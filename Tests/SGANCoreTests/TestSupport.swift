@@ -50,7 +50,8 @@ struct Mismatch: CustomStringConvertible {
 
   var description: String {
     "index \(index): got \(actual), expected \(expected) "
-      + "(max difference \(maxDifference), tolerance \(tolerance) relative to max(\(floor), |expected|))"
+      + "(max difference \(maxDifference), tolerance \(tolerance) "
+      + "relative to max(\(floor), |expected|))"
   }
 }
 

@@ -94,7 +94,9 @@ final class SoftmaxGANIteration {
     generatedDiscriminator.zeroGradients()
     realDiscriminator.backward(outputGradient: realGradient)
     generatedDiscriminator.backward(outputGradient: generatedGradient)
-    let (total, other) = (realDiscriminator.gradients.pointer, generatedDiscriminator.gradients.pointer)
+    let (total, other) = (
+      realDiscriminator.gradients.pointer, generatedDiscriminator.gradients.pointer
+    )
     for i in 0..<realDiscriminator.parameterCount { total[i] += other[i] }
     discriminatorOptimizer.step(
       parameters: realDiscriminator.parameters, gradients: realDiscriminator.gradients)

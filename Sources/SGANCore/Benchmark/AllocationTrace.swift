@@ -20,9 +20,10 @@ public enum AllocationTrace {
       // libc_malloc_debug.so exports mtrace only under the non-default version GLIBC_2.2.5,
       // which plain dlsym skips, so the lookup goes through dlvsym (not in Swift's Glibc
       // module, hence itself found with dlsym).
-      typealias VersionedLookup = @convention(c) (
-        UnsafeMutableRawPointer?, UnsafePointer<CChar>, UnsafePointer<CChar>
-      ) -> UnsafeMutableRawPointer?
+      typealias VersionedLookup =
+        @convention(c) (
+          UnsafeMutableRawPointer?, UnsafePointer<CChar>, UnsafePointer<CChar>
+        ) -> UnsafeMutableRawPointer?
       typealias TraceFunction = @convention(c) () -> Void
       guard let path = getenv("MALLOC_TRACE").map({ String(cString: $0) }),
         let handle = dlopen(nil, RTLD_NOW),

@@ -33,14 +33,17 @@ extension LayerBenchmark.Result {
 
     lines.append(summary(of: rows, label: "G + D total"))
     let convolutions = rows.filter { $0.gigaflopsPerSecond != nil }
-    let convolutionOperations = convolutions.reduce(0) { $0 + $1.forwardOperations + $1.backwardOperations }
+    let convolutionOperations = convolutions.reduce(0) {
+      $0 + $1.forwardOperations + $1.backwardOperations
+    }
     let convolutionSeconds = convolutions.reduce(0) { $0 + $1.seconds }
     let totalSeconds = rows.reduce(0) { $0 + $1.seconds }
     let nonGEMMSeconds = rows.reduce(0) { $0 + $1.nonGEMMSeconds }
     lines.append("")
+    let convolutionRate = convolutionOperations / convolutionSeconds / 1e9
     lines.append(
-      "convolutions: \(format(convolutionOperations / convolutionSeconds / 1e9, 1)) GFLOP/s, "
-        + "\(format(100 * convolutionOperations / convolutionSeconds / 1e9 / reference, 0))% of sgemm")
+      "convolutions: \(format(convolutionRate, 1)) GFLOP/s, "
+        + "\(format(100 * convolutionRate / reference, 0))% of sgemm")
     lines.append(
       "non-GEMM work (im2col, col2im, copies, bias, batch norm, activations): "
         + "\(format(1e3 * nonGEMMSeconds, 1)) ms of \(format(1e3 * totalSeconds, 1)) ms, "
@@ -56,7 +59,8 @@ extension LayerBenchmark.Result {
     let rate = operations / (forward + backward) / 1e9
     return columns(
       label, "", format(forward * 1e3, 1), format(backward * 1e3, 1), format(operations / 1e9, 2),
-      format(rate, 1), format(100 * rate / referenceGigaflopsPerSecond, 0), format(nonGEMM * 1e3, 1))
+      format(rate, 1), format(100 * rate / referenceGigaflopsPerSecond, 0), format(nonGEMM * 1e3, 1)
+    )
   }
 
   private func columns(
@@ -87,5 +91,6 @@ func format(_ value: Double, _ decimals: Int) -> String {
   guard decimals > 0 else { return sign + String(whole) }
   let fraction = Int(((rounded - Double(whole)) * scale).rounded())
   let digits = String(fraction)
-  return sign + String(whole) + "." + String(repeating: "0", count: decimals - digits.count) + digits
+  return sign + String(whole) + "." + String(repeating: "0", count: decimals - digits.count)
+    + digits
 }

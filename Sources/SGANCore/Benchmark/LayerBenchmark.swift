@@ -114,11 +114,13 @@ public enum LayerBenchmark {
 
     progress("timing the generator at batch \(batch), \(repetitions) repetitions")
     let images = Tensor(shape: discriminator.inputShape)
-    var rows = profile(generator, name: "G", input: latents, repetitions: repetitions, inputGradient: false)
+    var rows = profile(
+      generator, name: "G", input: latents, repetitions: repetitions, inputGradient: false)
     images.copy(from: generator.output)
 
     progress("timing the discriminator at batch \(batch), \(repetitions) repetitions")
-    rows += profile(discriminator, name: "D", input: images, repetitions: repetitions, inputGradient: true)
+    rows += profile(
+      discriminator, name: "D", input: images, repetitions: repetitions, inputGradient: true)
 
     return Result(
       configuration: configuration, batch: batch, repetitions: repetitions,
