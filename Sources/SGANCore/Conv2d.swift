@@ -202,7 +202,7 @@ public final class Conv2d: Layer {
 }
 
 extension Conv2d {
-  /// The backward pass of a fully connected convolution: `dW [O, C * K * K] += dYᵀ * X` and
+  /// Runs the backward pass of a fully connected convolution: `dW [O, C * K * K] += dYᵀ * X` and
   /// `dX [N, C * K * K] = dY [N, O] * W`.
   private func backwardFullyConnected(
     outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace

@@ -89,7 +89,8 @@ public final class ConvTranspose2d: Layer {
     return TensorShape(inputShape.batch, outputChannels, height, width)
   }
 
-  /// The convolution geometry whose image is this layer's output and whose grid is its input.
+  /// Returns the convolution geometry whose image is this layer's output and whose grid is its
+  /// input.
   func geometry(for inputShape: TensorShape) -> ConvolutionGeometry {
     let output = outputShape(for: inputShape)
     let grid = ConvolutionGeometry(
@@ -213,7 +214,7 @@ public final class ConvTranspose2d: Layer {
 }
 
 extension ConvTranspose2d {
-  /// The backward pass of a fully connected transposed convolution:
+  /// Runs the backward pass of a fully connected transposed convolution:
   /// `dW [C, O * K * K] += Xᵀ * dY` and `dX [N, C] = dY [N, O * K * K] * Wᵀ`.
   private func backwardFullyConnected(
     outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace

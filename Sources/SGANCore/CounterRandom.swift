@@ -4,7 +4,7 @@
   import Darwin
 #endif
 
-/// What a stream of random numbers is for; streams with different purposes never overlap.
+/// The use of a stream of random numbers. Streams with different purposes never overlap.
 public struct RandomPurpose: RawRepresentable, Hashable, Sendable {
   /// The 32-bit tag stored in the counter's last word.
   public var rawValue: UInt32

@@ -196,9 +196,9 @@ public enum DCGAN {
       if batchNorm { layers.append(BatchNorm2d(channels: f << level)) }
       layers.append(activation())
     }
-    // No bias on the energy: the Softmax GAN losses do not change when every energy shifts by
-    // the same amount, so this bias's gradient is zero up to rounding, and Adam would turn
-    // that rounding into steps of about the learning rate.
+    // No bias on the energy. The Softmax GAN losses do not change when every energy shifts by
+    // the same amount, so this bias's gradient is zero up to rounding. Adam would turn that
+    // rounding into steps of about the learning rate.
     layers.append(
       Conv2d(
         inputChannels: f << (d - 1), outputChannels: 1, kernelSize: 4, stride: 1, padding: 0,

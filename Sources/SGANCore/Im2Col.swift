@@ -4,7 +4,7 @@
 /// OH and OW the size of the sliding-window grid, with `OH = (H + 2P - K) / S + 1`.
 ///
 /// The column matrix of one image is `[C * K * K, OH * OW]`: row `(c * K + kh) * K + kw`,
-/// column `oh * OW + ow` holds the image value at `(c, oh * S - P + kh, ow * S - P + kw)`,
+/// column `oh * OW + ow` contains the image value at `(c, oh * S - P + kh, ow * S - P + kw)`,
 /// or 0 where that position falls into the padding. For a convolution the image is the input;
 /// for a transposed convolution it is the output and the grid is the input.
 struct ConvolutionGeometry: Sendable, Equatable {
@@ -172,8 +172,8 @@ func scatterSamples(
 /// Wide products run near the GEMM peak; a late convolution layer with a 4x4 grid would
 /// otherwise multiply into only 16 columns per call.
 func samplesPerGroup(columnsPerSample: Int, maxBatch: Int, targetColumns: Int = 1024) -> Int {
-  let wanted = (targetColumns + columnsPerSample - 1) / max(columnsPerSample, 1)
-  return max(1, min(maxBatch, wanted))
+  let needed = (targetColumns + columnsPerSample - 1) / max(columnsPerSample, 1)
+  return max(1, min(maxBatch, needed))
 }
 
 @inline(__always)

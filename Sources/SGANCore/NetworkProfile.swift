@@ -2,7 +2,7 @@
 /// thread that runs the pass (see ``threadCPUSeconds()``).
 ///
 /// GEMM figures count the time and operations inside ``Workspace/gemm`` during each layer's
-/// calls; the rest of a layer's time is im2col, col2im, copies, normalisation and activations.
+/// calls. The rest of a layer's time is im2col, col2im, copies, normalisation and activations.
 public struct NetworkProfile: Sendable {
   /// Forward seconds per layer.
   public var forwardSeconds: [Double]

@@ -21,7 +21,7 @@
 ///     ∂L_G/∂mu = sigmoid(mu)/M on generated samples
 ///
 /// Each gradient needs only its own energy and the half's size, so shards compute them
-/// independently; a loss is the sum of the shards' returned terms.
+/// independently. A loss is the sum of the shards' returned terms.
 public enum StandardGANLoss {
   /// Writes ∂L_D/∂mu for one shard into `gradient` and returns the shard's term of L_D.
   ///

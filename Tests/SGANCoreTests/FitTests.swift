@@ -26,7 +26,7 @@ import Testing
     real.initializeDCGAN(random: CounterRandom(seed: 60), networkIndex: 1)
 
     // As in DCGAN the halves run in separate forward calls, so batch norm statistics are per
-    // half; the generated half runs on a replica that keeps its own activations and gradients.
+    // half. The generated half runs on a replica that keeps its own activations and gradients.
     let generated = real.makeReplica(maxBatch: 4)
     let realImages = stripes(TensorShape(4, 1, 32, 32))
     let generatedImages = randomTensor(realImages.shape, seed: 61, standardDeviation: 0.5)

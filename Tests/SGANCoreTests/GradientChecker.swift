@@ -10,7 +10,7 @@
 /// follows the tensor's scale, not a fixed number).
 ///
 /// Rectifiers make L piecewise smooth: when a perturbation moves some rectifier input across 0,
-/// the difference quotient mixes two slopes and says nothing about the gradient. The checker
+/// the difference quotient mixes two slopes and does not estimate the gradient. The checker
 /// records which rectifier outputs are positive and skips a coordinate whose perturbation
 /// changes that pattern; the report counts the skipped coordinates so a test can bound them.
 struct GradientChecker {
@@ -108,7 +108,7 @@ struct GradientChecker {
     return report
   }
 
-  /// A hash of which outputs of the network's rectifier layers are positive.
+  /// Returns a hash of which outputs of the network's rectifier layers are positive.
   private func rectifierPattern(_ network: Network) -> UInt64 {
     var hash: UInt64 = 14_695_981_039_346_656_037
     for (index, layer) in network.layers.enumerated() where layer is ReLU || layer is LeakyReLU {
@@ -120,7 +120,7 @@ struct GradientChecker {
     return hash
   }
 
-  /// Every index when the tensor is small, else a fixed pseudo-random subset.
+  /// Returns every index when the tensor is small, else a fixed pseudo-random subset.
   private func coordinates(count: Int, salt: Int) -> [Int] {
     if count <= coordinatesPerTensor { return Array(0..<count) }
     var generator = CounterRandomGenerator(

@@ -85,12 +85,12 @@ func singleLayerNetwork(_ layer: any Layer, inputShape: TensorShape, seed: UInt6
   return network
 }
 
-/// The root mean square of `values`, a scale for comparing tensors of small values.
+/// Returns the root mean square of `values`, a scale for comparing tensors of small values.
 func rootMeanSquare(_ values: [Float]) -> Double {
   (values.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(values.count, 1))).squareRoot()
 }
 
-/// A tiny DCGAN configuration for tests: 32x32, nz 4, 2 base filters.
+/// Returns a tiny DCGAN configuration for tests: 32x32, nz 4, 2 base filters.
 func tinyConfiguration(channels: Int = 3) -> DCGANConfiguration {
   var configuration = DCGANConfiguration()
   configuration.imageSize = 32

@@ -1,9 +1,9 @@
 /// Counts heap allocations in steady-state Softmax GAN iterations on one thread.
 ///
-/// An iteration is what a single-worker trainer does: draw latents, generate, run D on the
-/// real and the generated half, compute L_D and backpropagate both halves, update D with
-/// Adam, then run D on the generated half again, backpropagate L_G through D into G, and
-/// update G. Counting needs glibc's malloc trace (see ``AllocationTrace``).
+/// An iteration does what a single-worker trainer does. It draws latents, generates, runs D
+/// on the real and the generated half, backpropagates L_D through both halves and updates D
+/// with Adam. Then it runs D on the generated half again, backpropagates L_G through D into G
+/// and updates G. Counting needs glibc's malloc trace (see ``AllocationTrace``).
 public enum AllocationBenchmark {
   /// The outcome of one run.
   public struct Result: Sendable {
@@ -17,7 +17,7 @@ public enum AllocationBenchmark {
     public var allocations: Int?
 
     /// Allocations counted for one Swift array created inside the trace, a control that
-    /// shows the trace sees the Swift runtime's allocations; nil when tracing was unavailable.
+    /// shows the trace records the Swift runtime's allocations; nil when tracing was unavailable.
     public var controlAllocations: Int?
   }
 

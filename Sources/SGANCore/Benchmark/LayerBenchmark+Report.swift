@@ -4,7 +4,8 @@ extension LayerBenchmark.Result {
     let reference = referenceGigaflopsPerSecond
     var lines = [
       "single-thread sgemm, \(referenceSize)x\(referenceSize)x\(referenceSize): "
-        + "\(format(reference, 1)) GFLOP/s",
+        + "\(format(referenceRates.before, 1)) GFLOP/s before, "
+        + "\(format(referenceRates.after, 1)) after, mean \(format(reference, 1))",
       "DCGAN \(configuration.imageSize)x\(configuration.imageSize)x\(configuration.channels), "
         + "nz \(configuration.latentSize), filters \(configuration.generatorFilters)/"
         + "\(configuration.discriminatorFilters), batch \(batch), training mode, "

@@ -58,8 +58,14 @@ public enum LayerBenchmark {
     /// Side of the square sgemm used as the reference.
     public var referenceSize: Int
 
-    /// Single-thread sgemm rate on `referenceSize`³ products, GFLOP/s.
-    public var referenceGigaflopsPerSecond: Double
+    /// Single-thread sgemm rates on `referenceSize`³ products before and after the layer
+    /// timings, GFLOP/s. On a shared machine they differ; percentages use their mean.
+    public var referenceRates: (before: Double, after: Double)
+
+    /// The mean of the two reference rates, GFLOP/s.
+    public var referenceGigaflopsPerSecond: Double {
+      (referenceRates.before + referenceRates.after) / 2
+    }
 
     /// Every layer of G, then every layer of D.
     public var rows: [Row]
@@ -102,7 +108,7 @@ public enum LayerBenchmark {
     progress: (String) -> Void = { _ in }
   ) throws(DCGANConfigurationError) -> Result {
     progress("measuring single-thread sgemm on \(referenceSize)x\(referenceSize) matrices")
-    let reference = measureSGEMMRate(size: referenceSize)
+    let referenceBefore = measureSGEMMRate(size: referenceSize)
 
     let generator = try DCGAN.makeGenerator(configuration, maxBatch: batch)
     let discriminator = try DCGAN.makeDiscriminator(configuration, maxBatch: batch)
@@ -122,9 +128,11 @@ public enum LayerBenchmark {
     rows += profile(
       discriminator, name: "D", input: images, repetitions: repetitions, inputGradient: true)
 
+    progress("measuring single-thread sgemm again")
+    let referenceAfter = measureSGEMMRate(size: referenceSize)
     return Result(
       configuration: configuration, batch: batch, repetitions: repetitions,
-      referenceSize: referenceSize, referenceGigaflopsPerSecond: reference, rows: rows)
+      referenceSize: referenceSize, referenceRates: (referenceBefore, referenceAfter), rows: rows)
   }
 
   /// Runs one warm-up pass and `repetitions` profiled passes of `network` and returns the
