@@ -6,7 +6,7 @@ import Testing
 /// The gradient checks only show that each backward pass matches its own forward pass; these
 /// tests pin the forward passes themselves.
 @Suite struct ForwardReferenceTests {
-  /// y[n, o, i, j] = b[o] + Σ_{c, kh, kw} x[n, c, i·S - P + kh, j·S - P + kw] · w[o, c, kh, kw],
+  /// Returns y[n, o, i, j] = b[o] + Σ_{c, kh, kw} x[n, c, i·S - P + kh, j·S - P + kw] · w[o, c, kh, kw],
   /// with x = 0 outside the image.
   func referenceConvolution(
     _ x: Tensor, weight w: Tensor, bias: Tensor?, stride: Int, padding: Int,
@@ -39,9 +39,9 @@ import Testing
     return y
   }
 
-  /// Every input value x[n, c, i, j] adds x · w[c, o, kh, kw] to y[n, o, i·S - P + kh,
-  /// j·S - P + kw] where that lies inside the output, as PyTorch defines the transposed
-  /// convolution.
+  /// Returns the transposed convolution as PyTorch defines it: every input value
+  /// x[n, c, i, j] adds x · w[c, o, kh, kw] to y[n, o, i·S - P + kh, j·S - P + kw] where that
+  /// position lies inside the output.
   func referenceTransposedConvolution(
     _ x: Tensor, weight w: Tensor, bias: Tensor?, stride: Int, padding: Int,
     outputShape: TensorShape
@@ -81,7 +81,7 @@ import Testing
     return y
   }
 
-  /// The parameter views of a one-layer network: the weight, then the bias if there is one.
+  /// Returns the parameter views of a one-layer network: the weight, then the bias if any.
   func parameterViews(_ network: Network) -> (weight: Tensor, bias: Tensor?) {
     let views = network.parameterEntries.map { entry in
       Tensor(
