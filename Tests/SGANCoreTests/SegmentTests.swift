@@ -163,3 +163,20 @@ private func runSharded(
     #expect(network.runningStatistics.values == statistics)
   }
 }
+
+@Suite struct NetworkViewTests {
+  @Test func namedViewsShareNetworkBuffers() throws {
+    let generator = try DCGAN.makeGenerator(tinyConfiguration(), maxBatch: 2)
+    let weight = try #require(generator.parameterEntry(named: "main.3.weight"))
+    let variance = try #require(generator.runningStatisticEntry(named: "main.1.running_var"))
+
+    generator.parameterView(weight)[0, 1, 2, 3] = 7
+    generator.gradientView(weight)[5] = 3
+    #expect(weight.dimensions == [8, 4, 4, 4])
+    #expect(generator.parameterView(weight).shape == TensorShape(8, 4, 4, 4))
+    #expect(generator.parameters[weight.offset + ((0 * 4 + 1) * 4 + 2) * 4 + 3] == 7)
+    #expect(generator.gradients[weight.offset + 5] == 3)
+    #expect(generator.runningStatisticView(variance).values == [Float](repeating: 1, count: 8))
+    #expect(generator.parameterEntry(named: "main.2.weight") == nil)
+  }
+}
