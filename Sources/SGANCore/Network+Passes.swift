@@ -19,6 +19,10 @@ extension Network {
   ///
   /// In training mode this runs every segment with this replica's own batch statistics and then
   /// updates the running estimates. Saves every layer output for the backward pass.
+  ///
+  /// NOTE: replicas share the running estimates, so a plain training pass on each of several
+  /// replicas updates them once per replica. Sharded training runs the segments instead and
+  /// calls ``updateRunningStatistics(batchNorm:using:)`` once per batch.
   @discardableResult
   public func forward(_ input: Tensor) -> Tensor {
     checkInput(input)
