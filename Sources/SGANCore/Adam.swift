@@ -69,8 +69,11 @@ public final class Adam {
     precondition(stepCount > 0, "call beginStep() before updating")
     precondition(
       parameters.count == parameterCount && gradients.count == parameterCount,
-      "Adam over \(parameterCount) parameters got buffers of \(parameters.count) and \(gradients.count)")
-    precondition(range.lowerBound >= 0 && range.upperBound <= parameterCount, "range \(range) outside the parameters")
+      "Adam over \(parameterCount) parameters got buffers of \(parameters.count) and "
+        + "\(gradients.count)")
+    precondition(
+      range.lowerBound >= 0 && range.upperBound <= parameterCount,
+      "range \(range) outside the parameters")
 
     // Bias corrections in Float64, as PyTorch computes them on the host.
     let t = Double(stepCount)
@@ -102,7 +105,8 @@ public final class Adam {
     precondition(stepCount >= 0, "step count must be non-negative, got \(stepCount)")
     precondition(
       firstMoments.count == parameterCount && secondMoments.count == parameterCount,
-      "Adam state for \(parameterCount) parameters got \(firstMoments.count) and \(secondMoments.count) moments")
+      "Adam state for \(parameterCount) parameters got \(firstMoments.count) and "
+        + "\(secondMoments.count) moments")
     self.stepCount = stepCount
     self.firstMoments.copy(from: Tensor(shape: self.firstMoments.shape, values: firstMoments))
     self.secondMoments.copy(from: Tensor(shape: self.secondMoments.shape, values: secondMoments))

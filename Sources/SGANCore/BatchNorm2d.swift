@@ -138,7 +138,8 @@ public final class BatchNorm2d: Layer {
       preconditionFailure("\(self) has no running statistics bound")
     }
     precondition(
-      sums.count > 1, "\(self) needs more than one value per channel in training, got \(sums.count)")
+      sums.count > 1, "\(self) needs more than one value per channel in training, got \(sums.count)"
+    )
     let M = Double(sums.count)
     for c in 0..<channels {
       let batchMean = sums.sum[c] / M
@@ -196,8 +197,10 @@ public final class BatchNorm2d: Layer {
       let meanProduct = Float(sums.sumOfProducts[c] / M)
       for n in 0..<input.shape.batch {
         let offset = (n * C + c) * plane
-        let (x, dy, dx) = (input.pointer + offset, outputGradient.pointer + offset,
-          inputGradient.pointer + offset)
+        let (x, dy, dx) = (
+          input.pointer + offset, outputGradient.pointer + offset,
+          inputGradient.pointer + offset
+        )
         for i in 0..<plane {
           let xHat = (x[i] - m) * r
           dx[i] = k * (dy[i] - meanGradient - xHat * meanProduct)
@@ -251,7 +254,9 @@ public final class BatchNorm2d: Layer {
       for c in 0..<channels {
         let offset = (n * channels + c) * plane
         let k = scale[c] * inverseDeviation[c]
-        for i in 0..<plane { inputGradient.pointer[offset + i] = k * outputGradient.pointer[offset + i] }
+        for i in 0..<plane {
+          inputGradient.pointer[offset + i] = k * outputGradient.pointer[offset + i]
+        }
       }
     }
   }

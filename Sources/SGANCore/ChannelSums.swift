@@ -43,7 +43,8 @@ public final class ChannelSums {
 
   /// Adds another shard's sums into these.
   public func add(_ other: ChannelSums) {
-    precondition(other.channels == channels, "cannot add sums of \(other.channels) channels to \(channels)")
+    precondition(
+      other.channels == channels, "cannot add sums of \(other.channels) channels to \(channels)")
     count += other.count
     for c in 0..<channels {
       sum[c] += other.sum[c]

@@ -25,10 +25,10 @@ public final class Conv2d: Layer {
   /// Whether the layer adds a per-channel bias.
   public let hasBias: Bool
 
-  private var weight: Tensor?  // [O, C, K, K]
-  private var bias: Tensor?  // [O]
-  private var weightGradient: Tensor?  // [O, C, K, K]
-  private var biasGradient: Tensor?  // [O]
+  var weight: Tensor?  // [O, C, K, K]
+  var bias: Tensor?  // [O]
+  var weightGradient: Tensor?  // [O, C, K, K]
+  var biasGradient: Tensor?  // [O]
 
   /// Creates an unbound convolution.
   public init(
@@ -45,8 +45,8 @@ public final class Conv2d: Layer {
   }
 
   public var description: String {
-    "Conv2d(\(inputChannels), \(outputChannels), kernel \(kernelSize), stride \(stride), "
-      + "padding \(padding)\(hasBias ? "" : ", no bias"))"
+    "Conv2d(\(inputChannels)→\(outputChannels), k\(kernelSize) s\(stride) p\(padding)"
+      + "\(hasBias ? "" : ", no bias"))"
   }
 
   /// `weight [O, C, K, K]`, then `bias [O]` when present.
@@ -57,7 +57,8 @@ public final class Conv2d: Layer {
         role: .weight)
     ]
     if hasBias {
-      declarations.append(ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
+      declarations.append(
+        ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
     }
     return declarations
   }
@@ -90,9 +91,17 @@ public final class Conv2d: Layer {
     return TensorShape(inputShape.batch, outputChannels, grid.gridHeight, grid.gridWidth)
   }
 
+  /// Returns whether the kernel covers the whole unpadded input, as in DCGAN's last
+  /// discriminator layer. The column matrix of a sample is then the sample itself, so the
+  /// layer is a dense product `Y [N, O] = X [N, C * K * K] * weightᵀ` without im2col.
+  func isFullyConnected(_ grid: ConvolutionGeometry) -> Bool {
+    padding == 0 && kernelSize == grid.height && kernelSize == grid.width
+  }
+
   /// Column matrix `[C * K * K, G * P]` plus one `[O, G * P]` staging matrix.
   public func scratchCount(forInput inputShape: TensorShape) -> Int {
     let grid = geometry(for: inputShape)
+    if isFullyConnected(grid) { return 0 }
     let group = samplesPerGroup(columnsPerSample: grid.gridCount, maxBatch: inputShape.batch)
     return (grid.columnRows + outputChannels) * group * grid.gridCount
   }
@@ -105,6 +114,15 @@ public final class Conv2d: Layer {
     precondition(output.shape == outputShape(for: input.shape), "output shape mismatch in \(self)")
 
     let (O, P, rows) = (outputChannels, grid.gridCount, grid.columnRows)
+    if isFullyConnected(grid) {
+      workspace.gemm(
+        transposeA: false, transposeB: true, m: input.shape.batch, n: O, k: rows,
+        a: input.pointer, lda: rows, b: weight.pointer, ldb: rows, beta: 0, c: output.pointer,
+        ldc: O)
+      if let bias { addChannelBias(bias.pointer, to: output) }
+      return
+    }
+
     let group = samplesPerGroup(columnsPerSample: P, maxBatch: input.shape.batch)
     let columns = workspace.scratch  // [C * K * K, G * P]
     let staging = columns + rows * group * P  // [O, G * P]
@@ -113,11 +131,8 @@ public final class Conv2d: Layer {
       let samples = min(group, input.shape.batch - first)
       let width = samples * P
 
-      for g in 0..<samples {
-        grid.imageToColumns(
-          input.pointer + (first + g) * grid.imageCount, into: columns + g * P,
-          leadingDimension: width)
-      }
+      grid.imagesToColumns(
+        input.pointer + first * grid.imageCount, samples: samples, into: columns)
 
       // A single sample's product lands in place; a group's needs unshuffling into [G, O, P].
       let sampleOutput = output.pointer + first * O * P
@@ -149,6 +164,11 @@ public final class Conv2d: Layer {
     let staging = columns + rows * group * P  // [O, G * P]
 
     if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
+    if isFullyConnected(grid) {
+      backwardFullyConnected(
+        outputGradient: outputGradient, input: input, into: inputGradient, workspace: workspace)
+      return
+    }
     if let inputGradient { inputGradient.fill(0) }
 
     for first in Swift.stride(from: 0, to: input.shape.batch, by: group) {
@@ -165,11 +185,8 @@ public final class Conv2d: Layer {
         dY = staging
       }
 
-      for g in 0..<samples {
-        grid.imageToColumns(
-          input.pointer + (first + g) * grid.imageCount, into: columns + g * P,
-          leadingDimension: width)
-      }
+      grid.imagesToColumns(
+        input.pointer + first * grid.imageCount, samples: samples, into: columns)
       workspace.gemm(
         transposeA: false, transposeB: true, m: O, n: rows, k: width,
         a: dY, lda: width, b: columns, ldb: width, beta: 1, c: weightGradient.pointer, ldc: rows)
@@ -178,12 +195,30 @@ public final class Conv2d: Layer {
       workspace.gemm(
         transposeA: true, transposeB: false, m: rows, n: width, k: O,
         a: weight.pointer, lda: rows, b: dY, ldb: width, beta: 0, c: columns, ldc: width)
-      for g in 0..<samples {
-        grid.addColumnsToImage(
-          columns + g * P, leadingDimension: width,
-          into: inputGradient.pointer + (first + g) * grid.imageCount)
-      }
+      grid.addColumnsToImages(
+        columns, samples: samples, into: inputGradient.pointer + first * grid.imageCount)
     }
+  }
+}
+
+extension Conv2d {
+  /// Runs the backward pass of a fully connected convolution: `dW [O, C * K * K] += dYᵀ * X` and
+  /// `dX [N, C * K * K] = dY [N, O] * W`.
+  private func backwardFullyConnected(
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace
+  ) {
+    guard let weight, let weightGradient else { return }
+    let (N, O, rows) = (input.shape.batch, outputChannels, input.shape.sampleCount)
+    workspace.gemm(
+      transposeA: true, transposeB: false, m: O, n: rows, k: N,
+      a: outputGradient.pointer, lda: O, b: input.pointer, ldb: rows,
+      beta: 1, c: weightGradient.pointer, ldc: rows)
+
+    guard let inputGradient else { return }
+    workspace.gemm(
+      transposeA: false, transposeB: false, m: N, n: rows, k: O,
+      a: outputGradient.pointer, lda: O, b: weight.pointer, ldb: rows,
+      beta: 0, c: inputGradient.pointer, ldc: rows)
   }
 }
 

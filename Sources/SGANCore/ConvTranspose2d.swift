@@ -27,10 +27,10 @@ public final class ConvTranspose2d: Layer {
   /// Whether the layer adds a per-channel bias.
   public let hasBias: Bool
 
-  private var weight: Tensor?  // [C, O, K, K], read as the matrix [C, O * K * K]
-  private var bias: Tensor?  // [O]
-  private var weightGradient: Tensor?  // [C, O, K, K]
-  private var biasGradient: Tensor?  // [O]
+  var weight: Tensor?  // [C, O, K, K], read as the matrix [C, O * K * K]
+  var bias: Tensor?  // [O]
+  var weightGradient: Tensor?  // [C, O, K, K]
+  var biasGradient: Tensor?  // [O]
 
   /// Creates an unbound transposed convolution.
   public init(
@@ -47,8 +47,8 @@ public final class ConvTranspose2d: Layer {
   }
 
   public var description: String {
-    "ConvTranspose2d(\(inputChannels), \(outputChannels), kernel \(kernelSize), stride \(stride), "
-      + "padding \(padding)\(hasBias ? "" : ", no bias"))"
+    "ConvTranspose2d(\(inputChannels)→\(outputChannels), k\(kernelSize) s\(stride) p\(padding)"
+      + "\(hasBias ? "" : ", no bias"))"
   }
 
   /// `weight [C, O, K, K]` (PyTorch's transposed layout), then `bias [O]` when present.
@@ -59,7 +59,8 @@ public final class ConvTranspose2d: Layer {
         role: .weight)
     ]
     if hasBias {
-      declarations.append(ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
+      declarations.append(
+        ParameterDeclaration(name: "bias", dimensions: [outputChannels], role: .bias))
     }
     return declarations
   }
@@ -88,7 +89,8 @@ public final class ConvTranspose2d: Layer {
     return TensorShape(inputShape.batch, outputChannels, height, width)
   }
 
-  /// The convolution geometry whose image is this layer's output and whose grid is its input.
+  /// Returns the convolution geometry whose image is this layer's output and whose grid is its
+  /// input.
   func geometry(for inputShape: TensorShape) -> ConvolutionGeometry {
     let output = outputShape(for: inputShape)
     let grid = ConvolutionGeometry(
@@ -98,9 +100,17 @@ public final class ConvTranspose2d: Layer {
     return grid
   }
 
+  /// Returns whether the input is a single unpadded position, as in DCGAN's first generator
+  /// layer. Each sample's output is then one row of `X [N, C] * weight [C, O * K * K]`, a
+  /// dense product without col2im.
+  func isFullyConnected(_ inputShape: TensorShape) -> Bool {
+    padding == 0 && inputShape.height == 1 && inputShape.width == 1
+  }
+
   /// Column matrix `[O * K * K, G * Q]` plus one `[C, G * Q]` staging matrix.
   public func scratchCount(forInput inputShape: TensorShape) -> Int {
     let grid = geometry(for: inputShape)
+    if isFullyConnected(inputShape) { return 0 }
     let group = samplesPerGroup(columnsPerSample: grid.gridCount, maxBatch: inputShape.batch)
     return (grid.columnRows + inputChannels) * group * grid.gridCount
   }
@@ -112,6 +122,15 @@ public final class ConvTranspose2d: Layer {
     precondition(output.shape == outputShape(for: input.shape), "output shape mismatch in \(self)")
 
     let (C, Q, rows) = (inputChannels, grid.gridCount, grid.columnRows)
+    if isFullyConnected(input.shape) {
+      workspace.gemm(
+        transposeA: false, transposeB: false, m: input.shape.batch, n: rows, k: C,
+        a: input.pointer, lda: C, b: weight.pointer, ldb: rows, beta: 0, c: output.pointer,
+        ldc: rows)
+      if let bias { addChannelBias(bias.pointer, to: output) }
+      return
+    }
+
     let group = samplesPerGroup(columnsPerSample: Q, maxBatch: input.shape.batch)
     let columns = workspace.scratch  // [O * K * K, G * Q]
     let staging = columns + rows * group * Q  // [C, G * Q]
@@ -133,11 +152,8 @@ public final class ConvTranspose2d: Layer {
       workspace.gemm(
         transposeA: true, transposeB: false, m: rows, n: width, k: C,
         a: weight.pointer, lda: rows, b: x, ldb: width, beta: 0, c: columns, ldc: width)
-      for g in 0..<samples {
-        grid.addColumnsToImage(
-          columns + g * Q, leadingDimension: width,
-          into: output.pointer + (first + g) * grid.imageCount)
-      }
+      grid.addColumnsToImages(
+        columns, samples: samples, into: output.pointer + first * grid.imageCount)
     }
 
     if let bias { addChannelBias(bias.pointer, to: output) }
@@ -159,16 +175,18 @@ public final class ConvTranspose2d: Layer {
     let staging = columns + rows * group * Q  // [C, G * Q]
 
     if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
+    if isFullyConnected(input.shape) {
+      backwardFullyConnected(
+        outputGradient: outputGradient, input: input, into: inputGradient, workspace: workspace)
+      return
+    }
 
     for first in Swift.stride(from: 0, to: input.shape.batch, by: group) {
       let samples = min(group, input.shape.batch - first)
       let width = samples * Q
 
-      for g in 0..<samples {
-        grid.imageToColumns(
-          outputGradient.pointer + (first + g) * grid.imageCount, into: columns + g * Q,
-          leadingDimension: width)
-      }
+      grid.imagesToColumns(
+        outputGradient.pointer + first * grid.imageCount, samples: samples, into: columns)
 
       let sampleInput = input.pointer + first * C * Q
       let x: UnsafeMutablePointer<Float>
@@ -192,5 +210,26 @@ public final class ConvTranspose2d: Layer {
         scatterSamples(staging, samples: samples, rows: C, columns: Q, into: sampleInputGradient)
       }
     }
+  }
+}
+
+extension ConvTranspose2d {
+  /// Runs the backward pass of a fully connected transposed convolution:
+  /// `dW [C, O * K * K] += Xᵀ * dY` and `dX [N, C] = dY [N, O * K * K] * Wᵀ`.
+  private func backwardFullyConnected(
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace
+  ) {
+    guard let weight, let weightGradient else { return }
+    let (N, C, rows) = (input.shape.batch, inputChannels, outputGradient.shape.sampleCount)
+    workspace.gemm(
+      transposeA: true, transposeB: false, m: C, n: rows, k: N,
+      a: input.pointer, lda: C, b: outputGradient.pointer, ldb: rows,
+      beta: 1, c: weightGradient.pointer, ldc: rows)
+
+    guard let inputGradient else { return }
+    workspace.gemm(
+      transposeA: false, transposeB: true, m: N, n: C, k: rows,
+      a: outputGradient.pointer, lda: rows, b: weight.pointer, ldb: rows,
+      beta: 0, c: inputGradient.pointer, ldc: C)
   }
 }

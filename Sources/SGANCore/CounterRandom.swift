@@ -4,7 +4,7 @@
   import Darwin
 #endif
 
-/// What a stream of random numbers is for; streams with different purposes never overlap.
+/// The use of a stream of random numbers. Streams with different purposes never overlap.
 public struct RandomPurpose: RawRepresentable, Hashable, Sendable {
   /// The 32-bit tag stored in the counter's last word.
   public var rawValue: UInt32
@@ -49,7 +49,8 @@ public struct CounterRandom: Hashable, Sendable {
   }
 
   /// Returns block `block` (four words, values 4·block ..< 4·block + 4) of a stream.
-  public func block(purpose: RandomPurpose, step: Int, sample: Int, block: Int) -> Philox4x32.Block {
+  public func block(purpose: RandomPurpose, step: Int, sample: Int, block: Int) -> Philox4x32.Block
+  {
     precondition(
       step >= 0 && step <= Int(UInt32.max) && sample >= 0 && sample <= Int(UInt32.max)
         && block >= 0 && block <= Int(UInt32.max),
@@ -166,7 +167,9 @@ public struct CounterRandomGenerator: RandomNumberGenerator, Hashable, Sendable 
   public var position: Int
 
   /// Creates a generator at `position` of the stream (purpose, step, sample).
-  public init(random: CounterRandom, purpose: RandomPurpose, step: Int, sample: Int, position: Int = 0) {
+  public init(
+    random: CounterRandom, purpose: RandomPurpose, step: Int, sample: Int, position: Int = 0
+  ) {
     self.random = random
     self.purpose = purpose
     self.step = step

@@ -73,6 +73,11 @@ public struct DCGANConfiguration: Sendable, Hashable {
   /// The generator's output range, which picks its final activation.
   public var outputRange = OutputRange.symmetric
 
+  /// Whether convolutions that no batch norm follows have a bias (the discriminator's final
+  /// convolution never has one). False gives exactly the parameters of PyTorch's
+  /// examples/dcgan, where every convolution has `bias=False`.
+  public var biasWithoutBatchNorm = true
+
   /// Creates DCGAN's standard 64x64 RGB configuration (nz 100, 64 filters, batch norm).
   public init() {}
 
@@ -115,15 +120,19 @@ public struct DCGANConfiguration: Sendable, Hashable {
 ///        Conv(f·2^(d-1) → 1, k4 s1 p0)
 ///
 /// Spatial sizes run 1 → 4 → 8 → ... → S in G and S → S/2 → ... → 4 → 1 in D. A convolution
-/// followed by batch norm has no bias; the others have one. The discriminator ends in one
-/// unbounded energy per sample, `[N, 1, 1, 1]`, with no sigmoid.
+/// followed by batch norm has no bias, nor does D's last; the others have one unless
+/// ``DCGANConfiguration/biasWithoutBatchNorm`` is off. The discriminator ends in one unbounded
+/// energy per sample, `[N, 1, 1, 1]`, with no sigmoid.
 public enum DCGAN {
   /// Returns the generator's layers: latent `[N, nz, 1, 1]` to image `[N, nc, S, S]`.
-  public static func generatorLayers(_ configuration: DCGANConfiguration) throws(DCGANConfigurationError) -> [any Layer] {
+  public static func generatorLayers(_ configuration: DCGANConfiguration)
+    throws(DCGANConfigurationError) -> [any Layer]
+  {
     try configuration.validate()
     let (d, f, batchNorm) = (
       configuration.doublings, configuration.generatorFilters, configuration.generatorBatchNorm
     )
+    let bias = !batchNorm && configuration.biasWithoutBatchNorm
     func width(_ level: Int) -> Int {
       configuration.constantGeneratorFilters ? f : f << level
     }
@@ -138,17 +147,17 @@ public enum DCGAN {
     block(
       ConvTranspose2d(
         inputChannels: configuration.latentSize, outputChannels: width(d - 1), kernelSize: 4,
-        stride: 1, padding: 0, bias: !batchNorm))
+        stride: 1, padding: 0, bias: bias))
     for level in stride(from: d - 1, to: 0, by: -1) {
       block(
         ConvTranspose2d(
           inputChannels: width(level), outputChannels: width(level - 1), kernelSize: 4,
-          stride: 2, padding: 1, bias: !batchNorm))
+          stride: 2, padding: 1, bias: bias))
     }
     layers.append(
       ConvTranspose2d(
         inputChannels: width(0), outputChannels: configuration.channels, kernelSize: 4,
-        stride: 2, padding: 1, bias: true))
+        stride: 2, padding: 1, bias: configuration.biasWithoutBatchNorm))
     switch configuration.outputRange {
     case .symmetric: layers.append(Tanh())
     case .unit: layers.append(Sigmoid())
@@ -157,12 +166,15 @@ public enum DCGAN {
   }
 
   /// Returns the discriminator's layers: image `[N, nc, S, S]` to energy `[N, 1, 1, 1]`.
-  public static func discriminatorLayers(_ configuration: DCGANConfiguration) throws(DCGANConfigurationError) -> [any Layer] {
+  public static func discriminatorLayers(_ configuration: DCGANConfiguration)
+    throws(DCGANConfigurationError) -> [any Layer]
+  {
     try configuration.validate()
     let (d, f, batchNorm) = (
       configuration.doublings, configuration.discriminatorFilters,
       configuration.discriminatorBatchNorm
     )
+    let bias = configuration.biasWithoutBatchNorm
     func activation() -> any Layer {
       switch configuration.discriminatorActivation {
       case .leakyReLU: return LeakyReLU(negativeSlope: 0.2)
@@ -173,33 +185,40 @@ public enum DCGAN {
     var layers: [any Layer] = [
       Conv2d(
         inputChannels: configuration.channels, outputChannels: f, kernelSize: 4, stride: 2,
-        padding: 1, bias: true),
+        padding: 1, bias: bias),
       activation(),
     ]
     for level in 1..<d {
       layers.append(
         Conv2d(
           inputChannels: f << (level - 1), outputChannels: f << level, kernelSize: 4, stride: 2,
-          padding: 1, bias: !batchNorm))
+          padding: 1, bias: bias && !batchNorm))
       if batchNorm { layers.append(BatchNorm2d(channels: f << level)) }
       layers.append(activation())
     }
+    // No bias on the energy. The Softmax GAN losses do not change when every energy shifts by
+    // the same amount, so this bias's gradient is zero up to rounding. Adam would turn that
+    // rounding into steps of about the learning rate.
     layers.append(
       Conv2d(
         inputChannels: f << (d - 1), outputChannels: 1, kernelSize: 4, stride: 1, padding: 0,
-        bias: true))
+        bias: false))
     return layers
   }
 
   /// Builds the generator for latent batches up to `maxBatch`.
-  public static func makeGenerator(_ configuration: DCGANConfiguration, maxBatch: Int) throws(DCGANConfigurationError) -> Network {
+  public static func makeGenerator(_ configuration: DCGANConfiguration, maxBatch: Int)
+    throws(DCGANConfigurationError) -> Network
+  {
     Network(
       layers: try generatorLayers(configuration),
       inputShape: TensorShape(maxBatch, configuration.latentSize, 1, 1))
   }
 
   /// Builds the discriminator for image batches up to `maxBatch`.
-  public static func makeDiscriminator(_ configuration: DCGANConfiguration, maxBatch: Int) throws(DCGANConfigurationError) -> Network {
+  public static func makeDiscriminator(_ configuration: DCGANConfiguration, maxBatch: Int)
+    throws(DCGANConfigurationError) -> Network
+  {
     Network(
       layers: try discriminatorLayers(configuration),
       inputShape: TensorShape(

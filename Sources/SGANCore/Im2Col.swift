@@ -4,7 +4,7 @@
 /// OH and OW the size of the sliding-window grid, with `OH = (H + 2P - K) / S + 1`.
 ///
 /// The column matrix of one image is `[C * K * K, OH * OW]`: row `(c * K + kh) * K + kw`,
-/// column `oh * OW + ow` holds the image value at `(c, oh * S - P + kh, ow * S - P + kw)`,
+/// column `oh * OW + ow` contains the image value at `(c, oh * S - P + kh, ow * S - P + kw)`,
 /// or 0 where that position falls into the padding. For a convolution the image is the input;
 /// for a transposed convolution it is the output and the grid is the input.
 struct ConvolutionGeometry: Sendable, Equatable {
@@ -18,7 +18,9 @@ struct ConvolutionGeometry: Sendable, Equatable {
   let gridWidth: Int
 
   init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
-    precondition(kernel > 0 && stride > 0 && padding >= 0, "invalid kernel \(kernel), stride \(stride), padding \(padding)")
+    precondition(
+      kernel > 0 && stride > 0 && padding >= 0,
+      "invalid kernel \(kernel), stride \(stride), padding \(padding)")
     self.channels = channels
     self.height = height
     self.width = width
@@ -50,69 +52,82 @@ struct ConvolutionGeometry: Sendable, Equatable {
     return lower..<max(lower, upper)
   }
 
-  /// Writes the column matrix of `image` (`[C, H, W]`) into `columns`, whose rows are
-  /// `leadingDimension` apart; only the first `OH * OW` values of each row are written.
-  func imageToColumns(
-    _ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>,
-    leadingDimension: Int
+  /// Writes the column matrices of `samples` consecutive images (`[G, C, H, W]`) side by side
+  /// into `columns` (`[C * K * K, G * OH * OW]`, rows `G * OH * OW` apart): image g fills
+  /// columns `g * OH * OW ..< (g + 1) * OH * OW`.
+  ///
+  /// The loop runs over kernel rows outermost, so each output row is written front to back
+  /// and the valid range of each kernel column is computed once for the whole group.
+  func imagesToColumns(
+    _ images: UnsafePointer<Float>, samples: Int, into columns: UnsafeMutablePointer<Float>
   ) {
     let (K, S, P, H, W, OH, OW) = (kernel, stride, padding, height, width, gridHeight, gridWidth)
+    let (grid, leadingDimension) = (gridCount, samples * gridCount)
 
     for c in 0..<channels {
-      let plane = image + c * H * W
       for kh in 0..<K {
         for kw in 0..<K {
           let row = columns + ((c * K + kh) * K + kw) * leadingDimension
           let valid = validGridColumns(kernelColumn: kw)
 
-          for oh in 0..<OH {
-            let destination = row + oh * OW
-            let ih = oh * S - P + kh
-            if ih < 0 || ih >= H {
-              destination.update(repeating: 0, count: OW)
-              continue
-            }
+          for g in 0..<samples {
+            let plane = images + g * imageCount + c * H * W
+            let block = row + g * grid
+            for oh in 0..<OH {
+              let destination = block + oh * OW
+              let ih = oh * S - P + kh
+              if ih < 0 || ih >= H {
+                destination.update(repeating: 0, count: OW)
+                continue
+              }
 
-            let source = plane + ih * W - P + kw
-            destination.update(repeating: 0, count: valid.lowerBound)
-            if S == 1 {
-              (destination + valid.lowerBound).update(
-                from: source + valid.lowerBound, count: valid.count)
-            } else {
-              for ow in valid { destination[ow] = source[ow * S] }
+              // source[ow * S] is the image value under grid column ow.
+              let source = plane + ih * W - P + kw
+              destination.update(repeating: 0, count: valid.lowerBound)
+              if S == 1 {
+                (destination + valid.lowerBound).update(
+                  from: source + valid.lowerBound, count: valid.count)
+              } else {
+                for ow in valid { destination[ow] = source[ow * S] }
+              }
+              (destination + valid.upperBound).update(repeating: 0, count: OW - valid.upperBound)
             }
-            (destination + valid.upperBound).update(repeating: 0, count: OW - valid.upperBound)
           }
         }
       }
     }
   }
 
-  /// Adds every entry of the column matrix `columns` back onto its image position in `image`
-  /// (`[C, H, W]`), the adjoint of ``imageToColumns(_:into:leadingDimension:)``. Entries that
-  /// fall into the padding are dropped. `image` is accumulated into, not overwritten.
-  func addColumnsToImage(
-    _ columns: UnsafePointer<Float>, leadingDimension: Int, into image: UnsafeMutablePointer<Float>
+  /// Adds every entry of the column matrices `columns` (`[C * K * K, G * OH * OW]`) back onto
+  /// its position in the `samples` images `[G, C, H, W]`, the adjoint of
+  /// ``imagesToColumns(_:samples:into:)``. Entries that fall into the padding are dropped.
+  /// `images` is accumulated into, not overwritten.
+  func addColumnsToImages(
+    _ columns: UnsafePointer<Float>, samples: Int, into images: UnsafeMutablePointer<Float>
   ) {
     let (K, S, P, H, W, OH, OW) = (kernel, stride, padding, height, width, gridHeight, gridWidth)
+    let (grid, leadingDimension) = (gridCount, samples * gridCount)
 
     for c in 0..<channels {
-      let plane = image + c * H * W
       for kh in 0..<K {
         for kw in 0..<K {
           let row = columns + ((c * K + kh) * K + kw) * leadingDimension
           let valid = validGridColumns(kernelColumn: kw)
 
-          for oh in 0..<OH {
-            let ih = oh * S - P + kh
-            if ih < 0 || ih >= H { continue }
+          for g in 0..<samples {
+            let plane = images + g * imageCount + c * H * W
+            let block = row + g * grid
+            for oh in 0..<OH {
+              let ih = oh * S - P + kh
+              if ih < 0 || ih >= H { continue }
 
-            let source = row + oh * OW
-            let destination = plane + ih * W - P + kw
-            if S == 1 {
-              for ow in valid { destination[ow] += source[ow] }
-            } else {
-              for ow in valid { destination[ow * S] += source[ow] }
+              let source = block + oh * OW
+              let destination = plane + ih * W - P + kw
+              if S == 1 {
+                for ow in valid { destination[ow] += source[ow] }
+              } else {
+                for ow in valid { destination[ow * S] += source[ow] }
+              }
             }
           }
         }
@@ -157,8 +172,8 @@ func scatterSamples(
 /// Wide products run near the GEMM peak; a late convolution layer with a 4x4 grid would
 /// otherwise multiply into only 16 columns per call.
 func samplesPerGroup(columnsPerSample: Int, maxBatch: Int, targetColumns: Int = 1024) -> Int {
-  let wanted = (targetColumns + columnsPerSample - 1) / max(columnsPerSample, 1)
-  return max(1, min(maxBatch, wanted))
+  let needed = (targetColumns + columnsPerSample - 1) / max(columnsPerSample, 1)
+  return max(1, min(maxBatch, needed))
 }
 
 @inline(__always)

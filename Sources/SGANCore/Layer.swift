@@ -21,7 +21,7 @@ public struct ParameterDeclaration: Sendable, Hashable {
   /// The tensor's shape in PyTorch, with its own rank (`[out, in, kH, kW]`, `[out]`, ...).
   public var dimensions: [Int]
 
-  /// How the parameter is used.
+  /// The parameter's role, which decides its initialisation.
   public var role: ParameterRole
 
   /// Creates a declaration.

@@ -33,10 +33,12 @@ public final class Linear: Layer {
   /// `weight [O, I]`, then `bias [O]` when present.
   public var parameterDeclarations: [ParameterDeclaration] {
     var declarations = [
-      ParameterDeclaration(name: "weight", dimensions: [outputFeatures, inputFeatures], role: .weight)
+      ParameterDeclaration(
+        name: "weight", dimensions: [outputFeatures, inputFeatures], role: .weight)
     ]
     if hasBias {
-      declarations.append(ParameterDeclaration(name: "bias", dimensions: [outputFeatures], role: .bias))
+      declarations.append(
+        ParameterDeclaration(name: "bias", dimensions: [outputFeatures], role: .bias))
     }
     return declarations
   }

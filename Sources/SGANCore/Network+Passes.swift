@@ -19,6 +19,10 @@ extension Network {
   ///
   /// In training mode this runs every segment with this replica's own batch statistics and then
   /// updates the running estimates. Saves every layer output for the backward pass.
+  ///
+  /// NOTE: replicas share the running estimates, so a plain training pass on each of several
+  /// replicas updates them once per replica. Sharded training runs the segments instead and
+  /// calls ``updateRunningStatistics(batchNorm:using:)`` once per batch.
   @discardableResult
   public func forward(_ input: Tensor) -> Tensor {
     checkInput(input)
@@ -72,7 +76,8 @@ extension Network {
   /// batch norm `segment` to `forwardSums[segment]`.
   public func forwardSegment(_ segment: Int, input: Tensor, combinedSums: ChannelSums?) {
     precondition(mode == .training, "segments run in training mode only")
-    precondition(segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
+    precondition(
+      segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
 
     if segment == 0 {
       checkInput(input)
@@ -120,7 +125,8 @@ extension Network {
     computeInputGradient: Bool = false
   ) {
     precondition(mode == .training, "segments run in training mode only")
-    precondition(segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
+    precondition(
+      segment >= 0 && segment < segmentCount, "segment \(segment) outside 0..<\(segmentCount)")
 
     if segment == segmentCount - 1 { setOutputGradient(outputGradient) }
 
@@ -130,7 +136,8 @@ extension Network {
         preconditionFailure("backward segment \(segment) needs the combined batch norm sums")
       }
       let index = batchNormLayerIndices[segment]
-      if let destination = inputGradient(ofLayer: index, computeInputGradient: computeInputGradient) {
+      if let destination = inputGradient(ofLayer: index, computeInputGradient: computeInputGradient)
+      {
         measure(layer: index, backward: true) {
           batchNorms[segment].finishBackward(
             outputGradient: self.outputGradient(ofLayer: index), input: layerInput(index),

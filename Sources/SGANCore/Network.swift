@@ -11,7 +11,7 @@ public enum NetworkMode: Sendable, Hashable {
 /// batch, and forward and backward passes that never allocate after construction.
 ///
 /// Memory:
-/// - ``parameters`` holds every parameter tensor at the offsets in ``parameterEntries``;
+/// - ``parameters`` contains every parameter tensor at the offsets in ``parameterEntries``;
 ///   ``gradients`` has the same layout. Replicas made by ``makeReplica(maxBatch:gradients:)``
 ///   share ``parameters``, ``runningStatistics`` and ``batchCounters`` and own everything else:
 ///   gradients, activations, batch norm sums and the workspace.
@@ -101,7 +101,8 @@ public final class Network {
   /// Parameters start at zero except batch norm scales (1); running means start at 0 and
   /// running variances at 1, as in PyTorch. Use ``initializeDCGAN(seed:)`` or write
   /// ``parameters`` to set them. Keys are `\(namePrefix).<layer index>.<name>`.
-  public convenience init(layers: [any Layer], inputShape: TensorShape, namePrefix: String = "main") {
+  public convenience init(layers: [any Layer], inputShape: TensorShape, namePrefix: String = "main")
+  {
     let layout = Network.layout(of: layers, namePrefix: namePrefix)
     let parameterCount = layout.parameters.last.map { $0.offset + $0.count } ?? 0
     let statisticCount = layout.statistics.last.map { $0.offset + $0.count } ?? 0
@@ -198,10 +199,12 @@ public final class Network {
       let statistics = runningStatisticEntries.filter { $0.layerIndex == index }
       batchNorm.bindRunningStatistics(
         mean: Tensor(
-          storage: runningStatistics.storage, offset: runningStatistics.offset + statistics[0].offset,
+          storage: runningStatistics.storage,
+          offset: runningStatistics.offset + statistics[0].offset,
           shape: TensorShape(flat: batchNorm.channels)),
         variance: Tensor(
-          storage: runningStatistics.storage, offset: runningStatistics.offset + statistics[1].offset,
+          storage: runningStatistics.storage,
+          offset: runningStatistics.offset + statistics[1].offset,
           shape: TensorShape(flat: batchNorm.channels)),
         batchesTracked: batchCounters.baseAddress + counterEntries[ordinal].index)
     }
@@ -239,7 +242,8 @@ public final class Network {
         statisticOffset += batchNorm.channels
       }
       counters.append(
-        CounterEntry(name: prefix + "num_batches_tracked", index: counters.count, layerIndex: index))
+        CounterEntry(name: prefix + "num_batches_tracked", index: counters.count, layerIndex: index)
+      )
     }
     return (parameters, statistics, counters)
   }
@@ -283,19 +287,19 @@ public final class Network {
   /// Batch size of the pass in progress or last run.
   public var currentBatch: Int { currentInput?.shape.batch ?? 0 }
 
-  /// The output of layer `index` from the last forward pass.
+  /// Returns the output of layer `index` from the last forward pass.
   public func layerOutput(_ index: Int) -> Tensor {
     Tensor(
       storage: outputStorages[index], offset: 0,
       shape: layerOutputShapes[index].withBatch(currentBatch))
   }
 
-  /// The input of layer `index` in the pass in progress.
+  /// Returns the input of layer `index` in the pass in progress.
   func layerInput(_ index: Int) -> Tensor {
     index == 0 ? currentInput! : layerOutput(index - 1)
   }
 
-  /// The gradient with respect to the output of layer `index` in the pass in progress.
+  /// Returns the gradient with respect to the output of layer `index` in the pass in progress.
   func outputGradient(ofLayer index: Int) -> Tensor {
     if index == layers.count - 1 { return currentOutputGradient! }
     return Tensor(
@@ -303,7 +307,8 @@ public final class Network {
       shape: layerOutputShapes[index].withBatch(currentBatch))
   }
 
-  /// The destination for the gradient with respect to the input of layer `index`.
+  /// Returns the destination for the gradient with respect to the input of layer `index`, or
+  /// nil for layer 0 when the caller does not need the input gradient.
   func inputGradient(ofLayer index: Int, computeInputGradient: Bool) -> Tensor? {
     if index > 0 { return outputGradient(ofLayer: index - 1) }
     return computeInputGradient ? inputGradient : nil

@@ -1,7 +1,8 @@
-/// Per-layer times of a network's passes, accumulated while profiling.
+/// Per-layer times of a network's passes, accumulated while profiling, in CPU seconds of the
+/// thread that runs the pass (see ``threadCPUSeconds()``).
 ///
 /// GEMM figures count the time and operations inside ``Workspace/gemm`` during each layer's
-/// calls; the rest of a layer's time is im2col, col2im, copies, normalisation and activations.
+/// calls. The rest of a layer's time is im2col, col2im, copies, normalisation and activations.
 public struct NetworkProfile: Sendable {
   /// Forward seconds per layer.
   public var forwardSeconds: [Double]
@@ -50,9 +51,9 @@ extension Network {
 
     let gemmSecondsBefore = workspace.gemmSeconds
     let gemmOperationsBefore = workspace.gemmOperations
-    let start = monotonicSeconds()
+    let start = threadCPUSeconds()
     body()
-    let elapsed = monotonicSeconds() - start
+    let elapsed = threadCPUSeconds() - start
     let gemmSeconds = workspace.gemmSeconds - gemmSecondsBefore
     let gemmOperations = workspace.gemmOperations - gemmOperationsBefore
 

@@ -9,7 +9,8 @@ public struct ParameterEntry: Sendable, Hashable {
   /// The tensor's PyTorch shape, with its own rank.
   public var dimensions: [Int]
 
-  /// How the tensor is used; running statistics report the role of the statistic they track.
+  /// The tensor's role. A running statistic reports the role of the parameter it tracks:
+  /// means the shift's, variances the scale's.
   public var role: ParameterRole
 
   /// Index of the layer in the network, the number in the state_dict key.

@@ -23,8 +23,12 @@ public enum Philox4x32 {
       }
       let product0 = m0 &* UInt64(c0)
       let product1 = m1 &* UInt64(c2)
-      let (hi0, lo0) = (UInt32(truncatingIfNeeded: product0 >> 32), UInt32(truncatingIfNeeded: product0))
-      let (hi1, lo1) = (UInt32(truncatingIfNeeded: product1 >> 32), UInt32(truncatingIfNeeded: product1))
+      let (hi0, lo0) = (
+        UInt32(truncatingIfNeeded: product0 >> 32), UInt32(truncatingIfNeeded: product0)
+      )
+      let (hi1, lo1) = (
+        UInt32(truncatingIfNeeded: product1 >> 32), UInt32(truncatingIfNeeded: product1)
+      )
       (c0, c1, c2, c3) = (hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0)
     }
     return (c0, c1, c2, c3)

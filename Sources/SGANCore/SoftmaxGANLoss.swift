@@ -7,7 +7,7 @@
 /// The Softmax GAN losses (Min Lin, "Softmax GAN", 2017) as functions of the energies mu(x)
 /// that the discriminator assigns to each sample.
 ///
-/// A batch B = B+ ∪ B- holds N real and M generated samples. Over the whole batch
+/// A batch B = B+ ∪ B- contains N real and M generated samples. Over the whole batch
 ///
 ///     Z_B  = Σ_{x∈B} exp(-mu(x)),      p(x) = exp(-mu(x)) / Z_B
 ///     L_D  = (1/N) Σ_{x∈B+} mu(x) + ln Z_B        (target 1/N on real samples, 0 on generated)
@@ -23,7 +23,7 @@
 /// combined. Each loss is the sum of the shards' energy terms plus ln Z_B.
 public enum SoftmaxGANLoss {
   /// Writes ∂L_D/∂mu for one shard's energies into `gradient` (same shape) and returns the
-  /// shard's energy term of L_D: (1/N) Σ mu over the shard when it holds real samples, else 0.
+  /// shard's energy term of L_D: (1/N) Σ mu over the shard when it contains real samples, else 0.
   ///
   /// - Parameters:
   ///   - energies: mu(x) of the shard's samples, all real or all generated.

@@ -10,9 +10,10 @@
 /// so low energy means real, as in Softmax GAN where p(x) ∝ exp(-mu(x)). With
 /// softplus(t) = ln(1 + exp(t)), -ln D(x) = softplus(mu) and -ln(1 - D(x)) = softplus(-mu).
 ///
-///     L_D = (1/N) Σ_{B+} softplus(mu) + (1/M) Σ_{B-} softplus(-mu)    (sigmoid cross-entropy,
-///                                                                     averaged per half)
-///     L_G = (1/M) Σ_{B-} softplus(mu)                                  (non-saturating -ln D(G(z)))
+///     L_D = (1/N) Σ_{B+} softplus(mu) + (1/M) Σ_{B-} softplus(-mu)
+///     L_G = (1/M) Σ_{B-} softplus(mu)
+///
+/// L_D is the sigmoid cross-entropy averaged per half; L_G is the non-saturating -ln D(G(z)).
 ///
 /// Gradients, from softplus'(t) = sigmoid(t):
 ///
@@ -20,7 +21,7 @@
 ///     ∂L_G/∂mu = sigmoid(mu)/M on generated samples
 ///
 /// Each gradient needs only its own energy and the half's size, so shards compute them
-/// independently; a loss is the sum of the shards' returned terms.
+/// independently. A loss is the sum of the shards' returned terms.
 public enum StandardGANLoss {
   /// Writes ∂L_D/∂mu for one shard into `gradient` and returns the shard's term of L_D.
   ///

@@ -137,7 +137,7 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
 
   /// The shape and the first few values.
   public var description: String {
-    let shown = (0..<min(count, 8)).map { String(pointer[$0]) }.joined(separator: ", ")
-    return "Tensor\(shape)(\(shown)\(count > 8 ? ", ..." : ""))"
+    let preview = (0..<min(count, 8)).map { String(pointer[$0]) }.joined(separator: ", ")
+    return "Tensor\(shape)(\(preview)\(count > 8 ? ", ..." : ""))"
   }
 }

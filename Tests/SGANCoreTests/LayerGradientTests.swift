@@ -22,23 +22,55 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
 
 @Suite struct LayerGradientTests {
   static let convolutionCases = [
-    ConvolutionCase(inputChannels: 2, outputChannels: 3, kernel: 3, stride: 1, padding: 1, height: 5, width: 6),
-    ConvolutionCase(inputChannels: 3, outputChannels: 4, kernel: 4, stride: 2, padding: 1, height: 8, width: 8),
-    ConvolutionCase(inputChannels: 4, outputChannels: 1, kernel: 4, stride: 1, padding: 0, height: 4, width: 4),
-    ConvolutionCase(inputChannels: 2, outputChannels: 2, kernel: 1, stride: 1, padding: 0, height: 3, width: 3, bias: false),
-    ConvolutionCase(inputChannels: 2, outputChannels: 3, kernel: 3, stride: 2, padding: 0, height: 7, width: 5, bias: false),
-    ConvolutionCase(inputChannels: 1, outputChannels: 2, kernel: 5, stride: 3, padding: 2, height: 9, width: 10),
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 3, kernel: 3, stride: 1, padding: 1, height: 5, width: 6),
+    ConvolutionCase(
+      inputChannels: 3, outputChannels: 4, kernel: 4, stride: 2, padding: 1, height: 8, width: 8),
+    // The kernel covers the unpadded input: the dense path without im2col.
+    ConvolutionCase(
+      inputChannels: 4, outputChannels: 1, kernel: 4, stride: 1, padding: 0, height: 4, width: 4),
+    ConvolutionCase(
+      inputChannels: 3, outputChannels: 2, kernel: 4, stride: 2, padding: 0, height: 4, width: 4,
+      bias: false),
+    // A 1x1 output grid that still needs im2col because of padding.
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 3, kernel: 3, stride: 2, padding: 1, height: 2, width: 2),
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 2, kernel: 1, stride: 1, padding: 0, height: 3, width: 3,
+      bias: false),
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 3, kernel: 3, stride: 2, padding: 0, height: 7, width: 5,
+      bias: false),
+    ConvolutionCase(
+      inputChannels: 1, outputChannels: 2, kernel: 5, stride: 3, padding: 2, height: 9, width: 10),
     // A grid of 36x36 = 1296 columns gives one GEMM per sample instead of one per group.
-    ConvolutionCase(inputChannels: 1, outputChannels: 2, kernel: 3, stride: 1, padding: 1, height: 36, width: 36, batch: 2),
+    ConvolutionCase(
+      inputChannels: 1, outputChannels: 2, kernel: 3, stride: 1, padding: 1, height: 36, width: 36,
+      batch: 2),
   ]
 
   static let transposedCases = [
-    ConvolutionCase(inputChannels: 3, outputChannels: 2, kernel: 4, stride: 2, padding: 1, height: 4, width: 4),
-    ConvolutionCase(inputChannels: 5, outputChannels: 3, kernel: 4, stride: 1, padding: 0, height: 1, width: 1, bias: false),
-    ConvolutionCase(inputChannels: 2, outputChannels: 3, kernel: 3, stride: 1, padding: 1, height: 5, width: 4),
-    ConvolutionCase(inputChannels: 2, outputChannels: 2, kernel: 3, stride: 2, padding: 0, height: 3, width: 5, bias: false),
-    ConvolutionCase(inputChannels: 2, outputChannels: 1, kernel: 5, stride: 3, padding: 2, height: 4, width: 3),
-    ConvolutionCase(inputChannels: 2, outputChannels: 1, kernel: 4, stride: 2, padding: 1, height: 33, width: 33, batch: 2),
+    ConvolutionCase(
+      inputChannels: 3, outputChannels: 2, kernel: 4, stride: 2, padding: 1, height: 4, width: 4),
+    // A 1x1 unpadded input: the dense path without col2im.
+    ConvolutionCase(
+      inputChannels: 5, outputChannels: 3, kernel: 4, stride: 1, padding: 0, height: 1, width: 1,
+      bias: false),
+    ConvolutionCase(
+      inputChannels: 4, outputChannels: 2, kernel: 3, stride: 2, padding: 0, height: 1, width: 1),
+    // A 1x1 input that still needs col2im because of padding.
+    ConvolutionCase(
+      inputChannels: 3, outputChannels: 2, kernel: 3, stride: 1, padding: 1, height: 1, width: 1),
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 3, kernel: 3, stride: 1, padding: 1, height: 5, width: 4),
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 2, kernel: 3, stride: 2, padding: 0, height: 3, width: 5,
+      bias: false),
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 1, kernel: 5, stride: 3, padding: 2, height: 4, width: 3),
+    ConvolutionCase(
+      inputChannels: 2, outputChannels: 1, kernel: 4, stride: 2, padding: 1, height: 33, width: 33,
+      batch: 2),
   ]
 
   @Test(arguments: convolutionCases)
@@ -89,7 +121,9 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
     network.mode = mode
     for entry in network.runningStatisticEntries {
       let isVariance = entry.name.hasSuffix("running_var")
-      for i in entry.range { network.runningStatistics[i] = isVariance ? 0.5 + Float(i) * 0.3 : 0.2 * Float(i) - 0.3 }
+      for i in entry.range {
+        network.runningStatistics[i] = isVariance ? 0.5 + Float(i) * 0.3 : 0.2 * Float(i) - 0.3
+      }
     }
 
     // Inputs with a non-zero mean and unequal spread per channel.

@@ -101,9 +101,27 @@ private let handPartition =
 
     typealias LossFunction = (Tensor, Tensor, Tensor, Tensor) -> Double
     let functions: [(String, LossFunction)] = [
-      ("softmax D", { SoftmaxGANLoss.discriminatorLoss(realEnergies: $0, generatedEnergies: $1, realGradient: $2, generatedGradient: $3) }),
-      ("softmax G", { SoftmaxGANLoss.generatorLoss(realEnergies: $0, generatedEnergies: $1, realGradient: $2, generatedGradient: $3) }),
-      ("standard D", { StandardGANLoss.discriminatorLoss(realEnergies: $0, generatedEnergies: $1, realGradient: $2, generatedGradient: $3) }),
+      (
+        "softmax D",
+        {
+          SoftmaxGANLoss.discriminatorLoss(
+            realEnergies: $0, generatedEnergies: $1, realGradient: $2, generatedGradient: $3)
+        }
+      ),
+      (
+        "softmax G",
+        {
+          SoftmaxGANLoss.generatorLoss(
+            realEnergies: $0, generatedEnergies: $1, realGradient: $2, generatedGradient: $3)
+        }
+      ),
+      (
+        "standard D",
+        {
+          StandardGANLoss.discriminatorLoss(
+            realEnergies: $0, generatedEnergies: $1, realGradient: $2, generatedGradient: $3)
+        }
+      ),
     ]
     for (name, loss) in functions {
       _ = loss(real, generated, realGradient, generatedGradient)
@@ -125,7 +143,9 @@ private let handPartition =
 }
 
 @Suite struct LogSumExpPartialTests {
-  static let splits: [[Int]] = [[8], [4, 4], [1, 7], [0, 8], [3, 0, 5], [2, 2, 2, 2], [0, 0, 8, 0]]
+  static let splits: [[Int]] = [
+    [8], [4, 4], [1, 7], [0, 8], [3, 0, 5], [2, 2, 2, 2], [0, 0, 8, 0],
+  ]
 
   @Test(arguments: splits)
   func shardedPartialsGiveSameLogPartition(split: [Int]) {

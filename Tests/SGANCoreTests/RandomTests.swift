@@ -34,8 +34,10 @@ struct PhiloxVector: CustomTestStringConvertible, Sendable {
   }
 
   @Test func sameStepAndSampleGiveSameLatent() {
-    let first = CounterRandom(seed: 42).normals(count: 100, purpose: .latentNoise, step: 7, sample: 3)
-    let second = CounterRandom(seed: 42).normals(count: 100, purpose: .latentNoise, step: 7, sample: 3)
+    let first = CounterRandom(seed: 42).normals(
+      count: 100, purpose: .latentNoise, step: 7, sample: 3)
+    let second = CounterRandom(seed: 42).normals(
+      count: 100, purpose: .latentNoise, step: 7, sample: 3)
     #expect(first == second)
   }
 
@@ -45,7 +47,8 @@ struct PhiloxVector: CustomTestStringConvertible, Sendable {
     let otherSample = random.normals(count: 100, purpose: .latentNoise, step: 7, sample: 4)
     let otherStep = random.normals(count: 100, purpose: .latentNoise, step: 8, sample: 3)
     let otherPurpose = random.normals(count: 100, purpose: .initialization, step: 7, sample: 3)
-    let otherSeed = CounterRandom(seed: 43).normals(count: 100, purpose: .latentNoise, step: 7, sample: 3)
+    let otherSeed = CounterRandom(seed: 43).normals(
+      count: 100, purpose: .latentNoise, step: 7, sample: 3)
 
     for other in [otherSample, otherStep, otherPurpose, otherSeed] {
       let equalValues = zip(base, other).filter { $0 == $1 }.count
@@ -75,9 +78,11 @@ struct PhiloxVector: CustomTestStringConvertible, Sendable {
 
   @Test func normalsHaveUnitMoments() {
     let count = 200_000
-    let values = CounterRandom(seed: 1).normals(count: count, purpose: .latentNoise, step: 0, sample: 0)
+    let values = CounterRandom(seed: 1).normals(
+      count: count, purpose: .latentNoise, step: 0, sample: 0)
     let mean = values.reduce(0.0) { $0 + Double($1) } / Double(count)
-    let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(count)
+    let variance =
+      values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(count)
 
     // Standard errors are 1/sqrt(count) ≈ 0.0022 for the mean and ≈ 0.0032 for the variance.
     #expect(abs(mean) < 0.01)
@@ -90,7 +95,8 @@ struct PhiloxVector: CustomTestStringConvertible, Sendable {
       CounterRandom(seed: 2).fillUniform(
         buffer.baseAddress!, count: buffer.count, purpose: .dataOrder, step: 0, sample: 0)
     }
-    #expect(values.allSatisfy { $0 >= 0 && $0 < 1 })
+    #expect(values.allSatisfy { $0 >= 0 })
+    #expect(values.allSatisfy { $0 < 1 })
     let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
     #expect(abs(mean - 0.5) < 0.01)
   }

@@ -38,24 +38,28 @@ func randomizeParameters(_ network: Network, seed: UInt64, standardDeviation: Fl
   }
 }
 
-/// The first mismatch between two float sequences, if any, under |a - b| ≤ tolerance·max(1, |b|).
+/// The first mismatch between two float sequences, if any, under
+/// |a - b| ≤ tolerance·max(floor, |b|).
 struct Mismatch: CustomStringConvertible {
   var index: Int
   var actual: Double
   var expected: Double
   var maxDifference: Double
   var tolerance: Double
+  var floor: Double
 
   var description: String {
     "index \(index): got \(actual), expected \(expected) "
-      + "(max difference \(maxDifference), tolerance \(tolerance) relative to max(1, |expected|))"
+      + "(max difference \(maxDifference), tolerance \(tolerance) "
+      + "relative to max(\(floor), |expected|))"
   }
 }
 
-/// Compares element-wise with a tolerance relative to max(1, |expected|) and returns the first
-/// mismatch, reporting the largest difference seen.
+/// Compares element-wise with a tolerance relative to max(floor, |expected|) and returns the
+/// first mismatch, reporting the largest difference seen. The default floor of 1 makes the
+/// tolerance absolute for values below 1.
 func firstMismatch<A: Collection, B: Collection>(
-  _ actual: A, _ expected: B, tolerance: Double
+  _ actual: A, _ expected: B, tolerance: Double, floor: Double = 1
 ) -> Mismatch? where A.Element: BinaryFloatingPoint, B.Element: BinaryFloatingPoint {
   precondition(actual.count == expected.count, "compared sequences differ in length")
   var first: Mismatch?
@@ -64,18 +68,35 @@ func firstMismatch<A: Collection, B: Collection>(
     let (x, y) = (Double(a), Double(b))
     let difference = abs(x - y)
     maxDifference = max(maxDifference, difference.isNaN ? .infinity : difference)
-    if first == nil && !(difference <= tolerance * max(1, abs(y))) {
+    if first == nil && !(difference <= tolerance * max(floor, abs(y))) {
       first = Mismatch(
-        index: index, actual: x, expected: y, maxDifference: 0, tolerance: tolerance)
+        index: index, actual: x, expected: y, maxDifference: 0, tolerance: tolerance,
+        floor: floor)
     }
   }
   first?.maxDifference = maxDifference
   return first
 }
 
-/// Runs `body` with a network in which `layer` is the only layer, for a batch of `inputShape`.
+/// Returns a network whose only layer is `layer`, with random parameters.
 func singleLayerNetwork(_ layer: any Layer, inputShape: TensorShape, seed: UInt64) -> Network {
   let network = Network(layers: [layer], inputShape: inputShape)
   randomizeParameters(network, seed: seed)
   return network
+}
+
+/// Returns the root mean square of `values`, a scale for comparing tensors of small values.
+func rootMeanSquare(_ values: [Float]) -> Double {
+  (values.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(values.count, 1))).squareRoot()
+}
+
+/// Returns a tiny DCGAN configuration for tests: 32x32, nz 4, 2 base filters.
+func tinyConfiguration(channels: Int = 3) -> DCGANConfiguration {
+  var configuration = DCGANConfiguration()
+  configuration.imageSize = 32
+  configuration.channels = channels
+  configuration.latentSize = 4
+  configuration.generatorFilters = 2
+  configuration.discriminatorFilters = 2
+  return configuration
 }

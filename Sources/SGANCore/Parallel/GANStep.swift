@@ -138,9 +138,10 @@ public final class GANStep {
       gradients: discriminatorWorkerGradients)
 
     let latentSize = generator.inputShape.channels
+    let (realRanges, generatedRanges) = (realPlan.ranges, generatedPlan.ranges)
     workers = (0..<workerCount).map { t in
       GANWorker(
-        index: t, realShard: realPlan.ranges[t], generatedShard: generatedPlan.ranges[t],
+        index: t, realShard: realRanges[t], generatedShard: generatedRanges[t],
         latentSize: latentSize)
     }
     generatorRanges = splitRange(count: generator.parameterCount, parts: workerCount)
