@@ -25,6 +25,7 @@ let package = Package(
     .executable(name: "sgan-train", targets: ["sgan-train"]),
     .executable(name: "sgan-sample", targets: ["sgan-sample"]),
     .executable(name: "sgan-bench", targets: ["sgan-bench"]),
+    .executable(name: "sgan-experiment", targets: ["sgan-experiment"]),
   ],
   targets: [
     // MARK: C libraries
@@ -58,6 +59,10 @@ let package = Package(
       name: "SGANTraining",
       dependencies: ["SGANCore", "SGANData", "SGANCommandLine"],
       swiftSettings: kernelSettings),
+    .target(
+      name: "SGANExperiments",
+      dependencies: ["SGANCore", "SGANData", "SGANTraining", "SGANCommandLine"],
+      swiftSettings: kernelSettings),
 
     // MARK: Executables
 
@@ -70,6 +75,9 @@ let package = Package(
       name: "sgan-bench",
       dependencies: ["SGANTraining", "SGANCore", "SGANData", "SGANCommandLine"],
       swiftSettings: kernelSettings),
+    .executableTarget(
+      name: "sgan-experiment",
+      dependencies: ["SGANExperiments", "SGANTraining", "SGANCommandLine"]),
 
     // MARK: Tests
 
@@ -78,6 +86,9 @@ let package = Package(
     .testTarget(name: "SGANDataTests", dependencies: ["SGANData"]),
     .testTarget(
       name: "SGANTrainingTests", dependencies: ["SGANTraining", "SGANCore", "SGANData"]),
+    .testTarget(
+      name: "SGANExperimentsTests",
+      dependencies: ["SGANExperiments", "SGANTraining", "SGANCore", "SGANData"]),
   ],
   swiftLanguageModes: languageModes
 )

@@ -4,7 +4,8 @@ The modules are nn.Sequential named `main`, laid out as PyTorch's examples/dcgan
 state_dict keys equal the dataset names under /generator and /discriminator in a
 checkpoint.h5. Unlike examples/dcgan, a convolution keeps its bias wherever no batch norm
 follows it, and the discriminator ends in an unbounded energy instead of a sigmoid: that is
-how sgan-train builds them.
+how sgan-train builds them (the energy itself has no bias: Softmax GAN ignores a common
+shift of all energies).
 
 Needs h5py, numpy and torch; nothing in the build or the tests uses this file.
 """
@@ -72,7 +73,7 @@ def build_discriminator(configuration, image_shape):
         if batch_norm:
             layers.append(nn.BatchNorm2d(f << level))
         layers.append(activation())
-    layers.append(nn.Conv2d(f << (d - 1), 1, 4, 1, 0, bias=True))
+    layers.append(nn.Conv2d(f << (d - 1), 1, 4, 1, 0, bias=False))
     return Sequential(layers)
 
 

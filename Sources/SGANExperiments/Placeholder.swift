@@ -1,0 +1,1 @@
+// Placeholder until the first real file lands; delete when adding one.
