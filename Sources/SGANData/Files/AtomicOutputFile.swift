@@ -87,6 +87,9 @@ public final class AtomicOutputFile {
   /// Deletes the temporary file; does nothing after `commit()` or a previous `abandon()`.
   public func abandon() {
     guard state == .writing else { return }
+    // Truncating first frees the space at once, even while a failed HDF5 close still holds
+    // the file open (an unlinked file keeps its blocks until its last descriptor closes).
+    truncate(temporaryPath, 0)
     unlink(temporaryPath)
     state = .abandoned
     release()

@@ -28,7 +28,12 @@ public enum HDF5Library {
 
   /// Runs `H5open()` once and records the library's properties. Swift runs a static
   /// initialiser exactly once, even when several threads reach it together.
+  ///
+  /// `H5dont_atexit()` comes first, so HDF5 registers no exit handler. This module closes
+  /// every id itself, and HDF5 1.10.8's exit handler crashes on a file whose `H5Fclose`
+  /// failed, such as one whose final flush hit a full disk.
   static let state: State = {
+    _ = H5dont_atexit()
     _ = H5open()
 
     var threadSafe: hbool_t = false

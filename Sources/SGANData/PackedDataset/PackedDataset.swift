@@ -216,8 +216,9 @@ public final class PackedDataset {
     try images.read(rows: rows, as: UInt8.self)
   }
 
-  /// Reads the images `sortedRows` (ascending, no repeats) into `buffer` in that order with
-  /// one HDF5 read, which decompresses each chunk involved once.
+  /// Reads the images `sortedRows` (ascending, no repeats) into `buffer` in that order, one
+  /// HDF5 read per run of consecutive rows; the chunk cache set at `init` decides whether a
+  /// chunk that holds several of the rows is decompressed once or once per run.
   public func readImages(sortedRows: [Int], into buffer: UnsafeMutableBufferPointer<UInt8>)
     throws
   {

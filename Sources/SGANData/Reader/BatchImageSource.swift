@@ -51,8 +51,9 @@ final class CachedImageSource: BatchImageSource {
   }
 }
 
-/// Reads each batch from the file: the batch's rows are sorted and read with one HDF5 call,
-/// which decompresses each chunk it touches once, then converted into the batch order.
+/// Reads each batch from the file: the batch's rows are sorted, so rows that share a chunk are
+/// read one after another and the chunk cache decompresses that chunk once, and the images
+/// are then converted into the batch order.
 final class StreamedImageSource: BatchImageSource {
   private let dataset: PackedDataset
   private let splitRows: [Int]
