@@ -11,16 +11,16 @@ import Testing
 ///     SGAN_MEASURE_READER=1 swift test -c release -Xswiftc -enable-testing \
 ///       --filter BatchReaderThroughputTests
 ///
-/// It prints one line per case and checks only that every epoch delivers whole batches of
-/// distinct rows; the numbers are for the reader, not assertions.
+/// It prints one line per case. It checks only that every epoch delivers whole batches of
+/// distinct rows, because the numbers describe the machine as much as the reader.
 @Suite(
   .serialized, .enabled(if: ProcessInfo.processInfo.environment["SGAN_MEASURE_READER"] != nil))
 struct BatchReaderThroughputTests {
   struct Case: CustomTestStringConvertible, Sendable {
     let imagesPerChunk: Int?
     let deflateLevel: Int
-    /// `nil` reads from memory; otherwise the HDF5 chunk cache for reads from the file. A
-    /// cache of 0 stands in for a file much larger than any cache, such as CelebA's 2.5 GB.
+    /// The HDF5 chunk cache for reads from the file, or `nil` to read from memory. A cache of
+    /// 0 models a file much larger than any cache, such as CelebA's 2.5 GB.
     let chunkCacheBytes: Int?
     var testDescription: String {
       let source = chunkCacheBytes.map { "from file, chunk cache \($0 >> 20) MiB" } ?? "in memory"
@@ -105,7 +105,8 @@ struct BatchReaderThroughputTests {
   ) throws {
     let writer = try PackedDatasetWriter(
       path: path, shape: shape, sourceKind: "folder",
-      preprocessing: Preprocessing(outputHeight: shape.height, outputWidth: shape.width, filter: "none"),
+      preprocessing: Preprocessing(
+        outputHeight: shape.height, outputWidth: shape.width, filter: "none"),
       attributeNames: nil, hasPartition: false, hasLabels: false, hasIdentities: false,
       deflateLevel: deflateLevel, imagesPerChunk: imagesPerChunk)
     var generator = SplitMix64(seed: 2024)

@@ -149,9 +149,9 @@ public final class HDF5Dataset: HDF5Object {
   /// that order, with one `H5Dread` per run of consecutive rows.
   ///
   /// Consecutive reads that fall in one chunk decompress it once when the dataset's chunk
-  /// cache (see `HDF5Group.openDataset(_:chunkCacheBytes:)`) holds a chunk. One read over the
-  /// union of all rows would look cheaper but is much slower: HDF5 1.10 maps a file selection
-  /// to a memory selection of another shape element by element.
+  /// cache (see `HDF5Group.openDataset(_:chunkCacheBytes:)`) has room for a chunk. One read
+  /// over the union of all rows would look cheaper but is much slower, because HDF5 1.10 maps
+  /// a file selection to a memory selection of another shape element by element.
   public func read<Element: HDF5Numeric>(
     sortedRows: [Int], into buffer: UnsafeMutableBufferPointer<Element>
   ) throws {
@@ -252,7 +252,8 @@ public final class HDF5Dataset: HDF5Object {
   }
 
   /// Selects rows `rows` in the file, checks that `elementCount` values fill them, and runs
-  /// `call`, named `callName` (`H5Dread` or `H5Dwrite`), with the dataset, memory type and both dataspaces.
+  /// `call`, named `callName` (`H5Dread` or `H5Dwrite`), with the dataset, memory type and
+  /// both dataspaces.
   private func transfer(
     _ callName: String, rows: Range<Int>, elementCount: Int, kind: HDF5NumericKind,
     _ call: (hid_t, hid_t, hid_t, hid_t) -> herr_t

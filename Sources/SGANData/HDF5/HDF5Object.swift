@@ -3,7 +3,7 @@ import CHDF5
 /// An open HDF5 id that closes itself when the last reference goes away.
 ///
 /// A child object (group, dataset) keeps its file's handle alive, so ARC never closes a file
-/// before the objects inside it; this matters because files open with the `H5F_CLOSE_SEMI`
+/// before the objects inside it. This matters because files open with the `H5F_CLOSE_SEMI`
 /// degree, under which `H5Fclose` fails while objects are still open.
 final class HDF5Handle {
   enum Kind {
@@ -40,9 +40,9 @@ final class HDF5Handle {
 
   /// Closes the id now; later calls do nothing.
   ///
-  /// The id counts as closed even when the close call fails: HDF5 1.10 may free part of the
-  /// object before reporting the failure (a file whose final flush hits a full disk), and a
-  /// second `H5Fclose` on that id crashes inside HDF5. The one failure that leaves a file
+  /// The id counts as closed even when the close call fails. HDF5 1.10 may free part of the
+  /// object before it reports the failure, as for a file whose final flush hits a full disk,
+  /// and a second `H5Fclose` on that id crashes inside HDF5. The one failure that leaves a file
   /// fully open, objects of the file still open, is checked before calling `H5Fclose`.
   func close() throws {
     guard isOpen else { return }

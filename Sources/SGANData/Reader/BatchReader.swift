@@ -35,7 +35,7 @@ public final class BatchReader {
     public let info: BatchInfo
   }
 
-  /// The default `cacheLimitBytes`: 1 GiB, which holds Fashion-MNIST (70,000 x 28 x 28,
+  /// The default `cacheLimitBytes`: 1 GiB, which fits Fashion-MNIST (70,000 x 28 x 28,
   /// 55 MB) and CIFAR-10 (180 MB) but not CelebA's 162,770 training images at 64 x 64 x 3
   /// (2.0 GB).
   public static let defaultCacheLimitBytes = 1 << 30
