@@ -102,8 +102,8 @@ public final class PackedDatasetWriter {
   /// A reader that picks images at random decompresses a whole chunk per image once the file
   /// is much larger than its chunk cache, so small chunks keep random reads cheap. A 64 KiB
   /// chunk is still twice deflate's 32 KiB window, so compression barely suffers. Without
-  /// chunk cache hits, a 64x64x3 reader got 10 times fewer images per second from 1 MiB
-  /// chunks (docs/dataset-format.md lists the measurement).
+  /// chunk cache hits, a 64x64x3 reader got 10 to 20 times fewer images per second from
+  /// 1 MiB chunks (docs/dataset-format.md lists the measurement).
   public static func defaultImagesPerChunk(for shape: PackedImageShape) -> Int {
     max(1, (64 << 10) / shape.byteCount)
   }
