@@ -98,7 +98,8 @@ import Testing
         for c in 0..<channels {
           for h in 0..<height {
             for w in 0..<width {
-              let stored = PackedDatasetFixture.pixel(row: row, index: (h * width + w) * channels + c)
+              let stored = PackedDatasetFixture.pixel(
+                row: row, index: (h * width + w) * channels + c)
               let value = batch.pixels[((n * channels + c) * height + h) * width + w]
               #expect(value == Float(stored) / 256, "n \(n) c \(c) h \(h) w \(w)")
             }
@@ -147,7 +148,9 @@ import Testing
   func splitSelectsOnlyItsRows(split: DatasetSplit) throws {
     let path = try fixture(count: 48)
     let reader = try BatchReader(path: path, split: split, batchSize: 4, seed: 2)
-    let expectedRows = (0..<48).filter { PackedDatasetFixture.partition(row: $0) == split.partition }
+    let expectedRows = (0..<48).filter {
+      PackedDatasetFixture.partition(row: $0) == split.partition
+    }
     #expect(reader.splitCount == expectedRows.count)
 
     let rows = try readRows(reader, batches: reader.batchesPerEpoch).flatMap { $0 }

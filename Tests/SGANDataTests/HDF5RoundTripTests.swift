@@ -70,7 +70,9 @@ import Testing
       #expect(read == values)
       #expect(type == HDF5StoredType(kind))
     case .float32:
-      let values: [Float] = [-.infinity, -1.5, 0, .leastNonzeroMagnitude, .pi, .greatestFiniteMagnitude]
+      let values: [Float] = [
+        -.infinity, -1.5, 0, .leastNonzeroMagnitude, .pi, .greatestFiniteMagnitude,
+      ]
       let (read, type) = try roundTrip(values, columns: 3)
       #expect(read == values)
       #expect(type == HDF5StoredType(kind))
@@ -97,7 +99,8 @@ import Testing
       for block in [0..<7, 7..<8, 8..<23] {
         let appended = try pixels.withUnsafeBufferPointer {
           try dataset.append(
-            UnsafeBufferPointer(rebasing: $0[(block.lowerBound * rowLength)..<(block.upperBound * rowLength)]))
+            UnsafeBufferPointer(
+              rebasing: $0[(block.lowerBound * rowLength)..<(block.upperBound * rowLength)]))
         }
         #expect(appended == block)
       }
@@ -158,7 +161,8 @@ import Testing
     let dataset = try file.openDataset("/nested/filenames")
     #expect(try dataset.storedType() == .string(variableLength: true))
     #expect(try dataset.readStrings() == first + second)
-    #expect(try dataset.readStrings(rows: 2..<4) == ["train-images-idx3-ubyte:59999", "Grüße/ü.png"])
+    #expect(
+      try dataset.readStrings(rows: 2..<4) == ["train-images-idx3-ubyte:59999", "Grüße/ü.png"])
   }
 
   @Test func attributesRoundTripEveryKind() throws {
@@ -220,7 +224,7 @@ import Testing
         results.store(read, at: index)
       }
     }
-    threads.forEach { $0.start() }
+    for thread in threads { thread.start() }
     results.wait(for: 2)
     #expect(results.value(at: 0) == values)
     #expect(results.value(at: 1) == values)

@@ -4,8 +4,8 @@ import Foundation
 
 /// Builds small packed dataset files whose every pixel is a known function of its row.
 enum PackedDatasetFixture {
-  /// The byte at index `index` (HWC order) of image `row`: distinct across the first rows of
-  /// small images, so a mixed-up row or channel shows as a wrong value.
+  /// Returns the byte at index `index` (HWC order) of image `row`. The bytes differ across
+  /// the first rows of small images, so a mixed-up row or channel shows as a wrong value.
   static func pixel(row: Int, index: Int) -> UInt8 {
     UInt8(truncatingIfNeeded: row &* 37 &+ index &* 11 &+ 5)
   }
@@ -15,8 +15,8 @@ enum PackedDatasetFixture {
     (0..<shape.byteCount).map { pixel(row: row, index: $0) }
   }
 
-  /// The partition of row `row` in fixtures with partitions: rows cycle train, train,
-  /// validation, test.
+  /// Returns the partition of row `row` in fixtures with partitions: rows cycle train,
+  /// train, validation, test.
   static func partition(row: Int) -> DatasetPartition {
     [.train, .train, .validation, .test][row % 4]
   }
@@ -53,8 +53,8 @@ enum PackedDatasetFixture {
   }
 }
 
-/// A bitwise CRC-32 (reflected polynomial 0xEDB88320, initial and final XOR 0xFFFFFFFF),
-/// independent of zlib, to check `ContentChecksum` and the stored checksum against.
+/// Computes a bitwise CRC-32 (reflected polynomial 0xEDB88320, initial and final XOR
+/// 0xFFFFFFFF) without zlib, to check `ContentChecksum` and the stored checksum against.
 func referenceCRC32(_ bytes: [UInt8]) -> UInt32 {
   var crc: UInt32 = 0xFFFF_FFFF
   for byte in bytes {

@@ -36,11 +36,13 @@ import Testing
     let allPixels = (0..<count).flatMap { PackedDatasetFixture.image(row: $0, shape: shape) }
     #expect(try dataset.readImages(rows: 0..<count) == allPixels)
     #expect(
-      try dataset.partitions() == (0..<count).map { PackedDatasetFixture.partition(row: $0).rawValue })
+      try dataset.partitions()
+        == (0..<count).map { PackedDatasetFixture.partition(row: $0).rawValue })
     #expect(try dataset.labels() == (0..<count).map { Int32($0 % 10) })
     #expect(try dataset.identities() == (0..<count).map { Int32($0 / 3) })
     #expect(dataset.attributeNames == ["Smiling", "Male"])
-    #expect(try dataset.attributes() == (0..<count).flatMap { [$0 % 2 == 0 ? 1 : -1, -1] as [Int8] })
+    #expect(
+      try dataset.attributes() == (0..<count).flatMap { [$0 % 2 == 0 ? 1 : -1, -1] as [Int8] })
     #expect(try dataset.filenames() == (0..<count).map { "image-\($0).png" })
     #expect(try dataset.filenames(rows: 8..<10) == ["image-8.png", "image-9.png"])
     #expect(try dataset.skippedFiles() == skipped)
@@ -49,6 +51,23 @@ import Testing
     #expect(summary.storedChecksum == expectedChecksum)
     #expect(dataset.storedChecksum == expectedChecksum)
     #expect(try dataset.computeChecksum() == expectedChecksum)
+  }
+
+  @Test func writerSpanningSeveralWritesRoundTrips() throws {
+    // 256x256x3 images are 192 KiB, so with 2 images per chunk a write holds 4 images and
+    // 11 rows take writes of 4, 4 and 3.
+    let path = directory.file("large.h5")
+    let largeShape = PackedImageShape(height: 256, width: 256, channels: 3)
+    let summary = try PackedDatasetFixture.write(
+      path: path, count: 11, shape: largeShape, partition: true, labels: true,
+      imagesPerChunk: 2)
+
+    let dataset = try PackedDataset(path: path)
+    let allPixels = (0..<11).flatMap { PackedDatasetFixture.image(row: $0, shape: largeShape) }
+    #expect(try dataset.readImages(rows: 0..<11) == allPixels)
+    #expect(try dataset.labels() == (0..<11).map { Int32($0 % 10) })
+    #expect(try dataset.filenames() == (0..<11).map { "image-\($0).png" })
+    #expect(summary.storedChecksum == referenceCRC32(allPixels))
   }
 
   @Test func writerSummaryMatchesReaderSummary() throws {
@@ -187,7 +206,8 @@ import Testing
   @Test func writerFailureAtRenameLeavesNothing() throws {
     // A non-empty directory at the output path makes rename() fail after all the writing.
     let path = directory.file("taken")
-    try FileManager.default.createDirectory(atPath: path + "/inside", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: path + "/inside", withIntermediateDirectories: true)
     let writer = try PackedDatasetWriter(
       path: path, shape: shape, sourceKind: "folder",
       preprocessing: Preprocessing(outputHeight: 4, outputWidth: 5, filter: "none"),
@@ -205,7 +225,10 @@ import Testing
 
   @Test func writerIntoMissingDirectoryNamesPath() throws {
     let path = directory.file("no/such/dir/out.h5")
-    #expect(throws: OutputFileError.directoryNotFound(path: path, directory: directory.file("no/such/dir"))) {
+    #expect(
+      throws: OutputFileError.directoryNotFound(
+        path: path, directory: directory.file("no/such/dir"))
+    ) {
       _ = try PackedDatasetWriter(
         path: path, shape: shape, sourceKind: "folder",
         preprocessing: Preprocessing(outputHeight: 4, outputWidth: 5, filter: "none"),

@@ -4,10 +4,10 @@ import Foundation
 ///
 /// The content goes to a temporary sibling `<path>.tmp-<pid>`, created (empty) by `init` so
 /// that a missing or unwritable directory fails before any work. `commit()` calls `fsync` on
-/// the temporary file, `rename`s it over `path` (atomic within one file system, so a reader
-/// sees either the old file or the whole new one), and calls `fsync` on the directory so the
-/// rename survives a crash. `abandon()`, or releasing the object before `commit()`, deletes
-/// the temporary file. A crash of the process itself can still leave the temporary file.
+/// the temporary file and `rename`s it over `path`. The rename is atomic within one file
+/// system, so a reader sees either the old file or the whole new one. A final `fsync` on the
+/// directory makes the rename survive a crash. `abandon()`, or releasing the object before
+/// `commit()`, deletes the temporary file. A crash of the process can still leave it behind.
 ///
 /// Not thread-safe: one thread writes and commits.
 public final class AtomicOutputFile {
@@ -32,8 +32,10 @@ public final class AtomicOutputFile {
   nonisolated(unsafe) private static var activePaths: Set<String> = []
   private static let activePathsLock = NSLock()
 
-  /// Creates the empty temporary file beside `path`; throws `OutputFileError` naming `path`
-  /// when the directory is missing, not writable, full, or already has a writer for `path`.
+  /// Creates the empty temporary file beside `path`.
+  ///
+  /// - Throws: `OutputFileError` naming `path` when the directory is missing, not writable or
+  ///   full, or when this process already has a writer for `path`.
   public init(path: String) throws {
     self.path = path
     self.temporaryPath = "\(path).tmp-\(getpid())"
@@ -79,14 +81,17 @@ public final class AtomicOutputFile {
     state = .committed
     release()
 
-    // The data is safe once the rename is; a failed directory fsync only risks the rename
-    // itself after a power loss, and some file systems reject fsync on directories.
+    // A failed directory fsync is ignored because the data is already safe. It only risks
+    // losing the rename after a power loss, and some file systems reject it on directories.
     try? synchronize(directory, directoryOnly: true)
   }
 
   /// Deletes the temporary file; does nothing after `commit()` or a previous `abandon()`.
   public func abandon() {
     guard state == .writing else { return }
+    // Truncating first frees the space at once, even while a failed HDF5 close still holds
+    // the file open (an unlinked file keeps its blocks until its last descriptor closes).
+    truncate(temporaryPath, 0)
     unlink(temporaryPath)
     state = .abandoned
     release()

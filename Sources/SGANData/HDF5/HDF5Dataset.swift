@@ -146,8 +146,12 @@ public final class HDF5Dataset: HDF5Object {
   }
 
   /// Reads the rows listed in `sortedRows`, ascending and without repeats, into `buffer` in
-  /// that order, with one `H5Dread` over the union of the rows. HDF5 then decompresses each
-  /// chunk the rows touch once per call, however many of the rows it holds.
+  /// that order, with one `H5Dread` per run of consecutive rows.
+  ///
+  /// Consecutive reads that fall in one chunk decompress it once when the dataset's chunk
+  /// cache (see `HDF5Group.openDataset(_:chunkCacheBytes:)`) has room for a chunk. One read
+  /// over the union of all rows would look cheaper but is much slower, because HDF5 1.10 maps
+  /// a file selection to a memory selection of another shape element by element.
   public func read<Element: HDF5Numeric>(
     sortedRows: [Int], into buffer: UnsafeMutableBufferPointer<Element>
   ) throws {
@@ -161,17 +165,21 @@ public final class HDF5Dataset: HDF5Object {
       sortedRows.first! >= 0 && sortedRows.last! < shape[0],
       "rows \(sortedRows.first!)...\(sortedRows.last!) exceed \(shape[0]) rows of \(objectPath)")
 
-    let fileSpace = try self.fileSpace()
-    defer { context.closeQuietly(space: fileSpace) }
-    try context.selectRows(sorted: sortedRows, in: fileSpace, shape: shape)
-    let memorySpace = try context.createSpace(shape: [buffer.count])
-    defer { context.closeQuietly(space: memorySpace) }
+    var runStart = 0
+    while runStart < sortedRows.count {
+      var runEnd = runStart + 1
+      while runEnd < sortedRows.count, sortedRows[runEnd] == sortedRows[runEnd - 1] + 1 {
+        runEnd += 1
+      }
+      precondition(
+        runEnd == sortedRows.count || sortedRows[runEnd] > sortedRows[runEnd - 1],
+        "row list is not ascending and free of repeats at position \(runEnd)")
 
-    let id = self.id
-    let type = HDF5Library.nativeType(Element.hdf5Kind)
-    try context.check("H5Dread") {
-      H5Dread(
-        id, type, memorySpace, fileSpace, HDF5Library.defaultPropertyList, buffer.baseAddress)
+      let rows = sortedRows[runStart]..<(sortedRows[runStart] + runEnd - runStart)
+      let part = UnsafeMutableBufferPointer(
+        rebasing: buffer[(runStart * rowLength)..<(runEnd * rowLength)])
+      try read(rows: rows, into: part)
+      runStart = runEnd
     }
   }
 
@@ -244,7 +252,8 @@ public final class HDF5Dataset: HDF5Object {
   }
 
   /// Selects rows `rows` in the file, checks that `elementCount` values fill them, and runs
-  /// `call`, named `callName` (`H5Dread` or `H5Dwrite`), with the dataset, memory type and both dataspaces.
+  /// `call`, named `callName` (`H5Dread` or `H5Dwrite`), with the dataset, memory type and
+  /// both dataspaces.
   private func transfer(
     _ callName: String, rows: Range<Int>, elementCount: Int, kind: HDF5NumericKind,
     _ call: (hid_t, hid_t, hid_t, hid_t) -> herr_t
@@ -263,7 +272,9 @@ public final class HDF5Dataset: HDF5Object {
     let fileSpace = try self.fileSpace()
     defer { context.closeQuietly(space: fileSpace) }
     try context.selectRows(rows, in: fileSpace, shape: shape)
-    let memorySpace = try context.createSpace(shape: [elementCount])
+    // The memory space has the selection's shape: HDF5 1.10 maps selections of different
+    // shapes element by element, which made 16 MiB reads take seconds.
+    let memorySpace = try context.createSpace(shape: [rows.count] + shape.dropFirst())
     defer { context.closeQuietly(space: memorySpace) }
 
     let id = self.id

@@ -57,37 +57,6 @@ extension HDF5Context {
     }
   }
 
-  /// Selects the union of `sortedRows` in `space`, whose dimensions are `shape`. Runs of
-  /// consecutive rows become one block each, so a sorted batch costs one `H5Sselect_hyperslab`
-  /// per run. HDF5 visits a union selection in row order, which is why the rows must be sorted:
-  /// the memory buffer then receives them in the order given.
-  func selectRows(sorted sortedRows: [Int], in space: hid_t, shape: [Int]) throws {
-    precondition(!sortedRows.isEmpty, "empty row selection")
-    var start = [hsize_t](repeating: 0, count: shape.count)
-    var count = shape.map { hsize_t($0) }
-    var operation = H5S_SELECT_SET
-
-    var runStart = 0
-    while runStart < sortedRows.count {
-      var runEnd = runStart + 1
-      while runEnd < sortedRows.count, sortedRows[runEnd] == sortedRows[runEnd - 1] + 1 {
-        runEnd += 1
-      }
-      precondition(
-        runEnd == sortedRows.count || sortedRows[runEnd] > sortedRows[runEnd - 1],
-        "row selection is not sorted and free of repeats at position \(runEnd)")
-
-      start[0] = hsize_t(sortedRows[runStart])
-      count[0] = hsize_t(runEnd - runStart)
-      let thisOperation = operation
-      try check("H5Sselect_hyperslab") {
-        H5Sselect_hyperslab(space, thisOperation, &start, nil, &count, nil)
-      }
-      operation = H5S_SELECT_OR
-      runStart = runEnd
-    }
-  }
-
   /// Closes a dataspace id, ignoring failure because the caller is already done with it.
   func closeQuietly(space: hid_t) {
     HDF5Library.perform { _ = H5Sclose(space) }

@@ -56,7 +56,7 @@ struct HDF5Context {
   let file: String
   let object: String
 
-  /// Returns the context of `name` below this one; an absolute `name` stands alone.
+  /// Returns the context of `name` below this one, or of `name` itself when it is absolute.
   func child(_ name: String) -> HDF5Context {
     if name.hasPrefix("/") { return HDF5Context(file: file, object: name) }
     let separator = object.hasSuffix("/") ? "" : "/"

@@ -2,11 +2,12 @@ import CHDF5
 
 /// An open HDF5 file, which is also its root group `/`.
 ///
-/// Files open with HDF5's `H5F_CLOSE_SEMI` close degree, so `close()` throws while a group or
-/// dataset of the file is still open; this makes a writer's "closed before rename" a checked
-/// fact. Releasing the last reference closes the file too, after every object inside it.
+/// `close()` throws while a group, dataset or attribute of the file is still open, so a writer
+/// that closes before it renames knows that HDF5 has let go of the file. Files also open with
+/// HDF5's `H5F_CLOSE_SEMI` close degree, which has the same rule. Releasing the last reference
+/// closes the file too, after every object inside it.
 public final class HDF5File: HDF5Group {
-  /// How an existing file is opened.
+  /// The access an existing file is opened with.
   public enum AccessMode: Sendable {
     case readOnly
     case readWrite

@@ -157,8 +157,7 @@ extension HDF5Context {
   }
 
   /// Returns a dataset-creation property list with the chunk shape and deflate filter set.
-  func makeDatasetCreationList(chunkShape: [Int]?, rank: Int, deflateLevel: Int) throws -> hid_t
-  {
+  func makeDatasetCreationList(chunkShape: [Int]?, rank: Int, deflateLevel: Int) throws -> hid_t {
     let list = try check("H5Pcreate") { H5Pcreate(HDF5Library.datasetCreateClass) }
     do {
       if let chunkShape {

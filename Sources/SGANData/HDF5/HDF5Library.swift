@@ -28,7 +28,12 @@ public enum HDF5Library {
 
   /// Runs `H5open()` once and records the library's properties. Swift runs a static
   /// initialiser exactly once, even when several threads reach it together.
+  ///
+  /// `H5dont_atexit()` comes first, so HDF5 registers no exit handler. Each id this module
+  /// opens is closed by its owner (a `deinit` or a `defer`), and HDF5 1.10.8's exit handler
+  /// crashes on a file whose `H5Fclose` failed, such as one whose final flush hit a full disk.
   static let state: State = {
+    _ = H5dont_atexit()
     _ = H5open()
 
     var threadSafe: hbool_t = false
@@ -45,7 +50,7 @@ public enum HDF5Library {
   // MARK: Serialised calls
 
   /// The lock that serialises calls when the library is not thread-safe. It is recursive
-  /// because a call wrapper may run while another holds it on the same thread.
+  /// because a call wrapper may run inside another on the same thread.
   private static let fallbackLock = NSRecursiveLock()
 
   /// The per-thread flag recording that automatic error printing is off on this thread.
@@ -97,13 +102,28 @@ public enum HDF5Library {
 
   /// The property-list classes behind `H5P_FILE_ACCESS`, `H5P_DATASET_CREATE` and
   /// `H5P_DATASET_ACCESS`.
-  static var fileAccessClass: hid_t { _ = state; return H5P_CLS_FILE_ACCESS_ID_g }
-  static var datasetCreateClass: hid_t { _ = state; return H5P_CLS_DATASET_CREATE_ID_g }
-  static var datasetAccessClass: hid_t { _ = state; return H5P_CLS_DATASET_ACCESS_ID_g }
-  static var linkCreateClass: hid_t { _ = state; return H5P_CLS_LINK_CREATE_ID_g }
+  static var fileAccessClass: hid_t {
+    _ = state
+    return H5P_CLS_FILE_ACCESS_ID_g
+  }
+  static var datasetCreateClass: hid_t {
+    _ = state
+    return H5P_CLS_DATASET_CREATE_ID_g
+  }
+  static var datasetAccessClass: hid_t {
+    _ = state
+    return H5P_CLS_DATASET_ACCESS_ID_g
+  }
+  static var linkCreateClass: hid_t {
+    _ = state
+    return H5P_CLS_LINK_CREATE_ID_g
+  }
 
   /// The C string type `H5T_C_S1`, the base of every string type this module writes.
-  static var cStringType: hid_t { _ = state; return H5T_C_S1_g }
+  static var cStringType: hid_t {
+    _ = state
+    return H5T_C_S1_g
+  }
 
   /// Returns the native HDF5 type id behind `kind` (`H5T_NATIVE_UINT8` and so on).
   static func nativeType(_ kind: HDF5NumericKind) -> hid_t {

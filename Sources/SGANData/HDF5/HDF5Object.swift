@@ -3,7 +3,7 @@ import CHDF5
 /// An open HDF5 id that closes itself when the last reference goes away.
 ///
 /// A child object (group, dataset) keeps its file's handle alive, so ARC never closes a file
-/// before the objects inside it; this matters because files open with the `H5F_CLOSE_SEMI`
+/// before the objects inside it. This matters because files open with the `H5F_CLOSE_SEMI`
 /// degree, under which `H5Fclose` fails while objects are still open.
 final class HDF5Handle {
   enum Kind {
@@ -38,12 +38,21 @@ final class HDF5Handle {
   /// The handle of the file that contains this object: the file's own handle for a file.
   var owningFile: HDF5Handle { fileHandle ?? self }
 
-  /// Closes the id now; later calls do nothing. After a failure the id stays open, so that
-  /// `deinit` tries again once the cause (such as an open dataset of this file) is gone.
+  /// Closes the id now; later calls do nothing.
+  ///
+  /// The id counts as closed even when the close call fails. HDF5 1.10 may free part of the
+  /// object before it reports the failure, as for a file whose final flush hits a full disk,
+  /// and a second `H5Fclose` on that id crashes inside HDF5. The one failure that leaves a file
+  /// fully open, objects of the file still open, is checked before calling `H5Fclose`.
   func close() throws {
     guard isOpen else { return }
     let closing = id
     let kind = self.kind
+    if kind == .file {
+      try checkNoOpenObjects(file: closing)
+    }
+
+    id = -1
     try context.check(kind.closeCall) {
       switch kind {
       case .file: H5Fclose(closing)
@@ -52,7 +61,19 @@ final class HDF5Handle {
       case .attribute: H5Aclose(closing)
       }
     }
-    id = -1
+  }
+
+  /// Throws when groups, datasets, named types or attributes of `file` are still open, which
+  /// makes `H5Fclose` fail under the `H5F_CLOSE_SEMI` degree.
+  private func checkNoOpenObjects(file: hid_t) throws {
+    // H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE | H5F_OBJ_ATTR | H5F_OBJ_LOCAL
+    let types: UInt32 = 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020
+    let openObjects = try context.check("H5Fget_obj_count") { H5Fget_obj_count(file, types) }
+    guard openObjects == 0 else {
+      throw HDF5Error(
+        call: "H5Fclose", file: context.file, object: context.object,
+        messages: ["\(openObjects) objects of the file are still open; close them first"])
+    }
   }
 
   deinit {

@@ -3,13 +3,15 @@ import Foundation
 
 /// String conversion shared by string datasets and string attributes.
 extension HDF5Context {
-  /// Calls `body` with a C `char *` array holding copies of `strings`, which HDF5 reads as
-  /// the buffer of a variable-length string type; the copies are freed afterwards.
+  /// Calls `body` with a C `char *` array of copies of `strings`, the buffer layout of a
+  /// variable-length string type. The copies are freed afterwards.
   func withCStringArray<Result>(
     _ strings: [String], _ body: (UnsafeMutableRawPointer) throws -> Result
   ) rethrows -> Result {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    defer { pointers.forEach { free($0) } }
+    defer {
+      for pointer in pointers { free(pointer) }
+    }
     return try pointers.withUnsafeMutableBytes { try body($0.baseAddress!) }
   }
 

@@ -20,7 +20,8 @@ public struct ContentChecksum: Sendable {
     var crc = UInt(value)
     while offset < bytes.count {
       let length = min(bytes.count - offset, Int(UInt32.max))
-      crc = crc32(crc, base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), UInt32(length))
+      crc = crc32(
+        crc, base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), UInt32(length))
       offset += length
     }
     value = UInt32(truncatingIfNeeded: crc)

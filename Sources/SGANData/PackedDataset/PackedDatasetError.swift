@@ -1,5 +1,5 @@
 /// A packed dataset file that cannot be read as format version 1, or a request it cannot
-/// serve. Each case names the file and says what is wrong.
+/// serve. Each case names the file and what is wrong with it.
 public enum PackedDatasetError: Error, CustomStringConvertible, Equatable, Sendable {
   case fileNotFound(path: String)
   case notHDF5(path: String)

@@ -4,7 +4,7 @@ public enum PackedDatasetFormat {
   /// The format version this code writes and the only one it reads.
   public static let version = 1
 
-  /// The version that `PackedDatasetWriter` records in `tool_version` unless told otherwise.
+  /// The default `tool_version` that `PackedDatasetWriter` records.
   public static let toolVersion = "0.1.0"
 
   /// `uint8 [count, height, width, channels]`, NHWC.
@@ -47,7 +47,7 @@ public enum PackedDatasetFormat {
     static let contentChecksumMethod = "content_checksum_method"
   }
 
-  /// The value of `content_checksum_method`, which tells a reader how to recompute it.
+  /// The value of `content_checksum_method`: how a reader recomputes `content_crc32`.
   static let checksumMethod =
     "zlib.crc32 over the bytes of /images in C (row-major) order, as an unsigned 32-bit value"
 }
@@ -109,7 +109,7 @@ public struct PackedImageShape: Equatable, Hashable, Sendable, CustomStringConve
   public var description: String { "\(height)x\(width)x\(channels)" }
 }
 
-/// How the packer produced the stored images from the source images.
+/// The crop, resize and filter that turned the source images into the stored ones.
 public struct Preprocessing: Equatable, Sendable {
   /// The crop box in source pixels, or `nil` where no crop was taken.
   public var cropTop: Int?

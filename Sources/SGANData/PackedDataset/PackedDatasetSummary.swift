@@ -1,4 +1,4 @@
-/// What a packed dataset file contains, as `sgan-pack info` prints it.
+/// The contents of a packed dataset file, as `sgan-pack info` prints them.
 public struct PackedDatasetSummary: Equatable, Sendable {
   public var path: String
   public var formatVersion: Int

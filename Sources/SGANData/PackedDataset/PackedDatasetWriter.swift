@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes a packed dataset file (format version 1) row by row, in bounded memory.
 ///
-/// Rows collect in a block of `imagesPerChunk` rows, which is written as one `/images` chunk
-/// when full, so memory stays at one block whatever the dataset size. The file is written
+/// Rows collect in a block of `rowsPerWrite` rows (whole chunks, about 1 MiB of pixels),
+/// which is written when full, so memory stays at one block whatever the dataset size. The file is written
 /// under `<path>.tmp-<pid>` and appears at `path` only when `finish()` succeeds. `abandon()`,
 /// a thrown error, or releasing the writer before `finish()` deletes the temporary file.
 ///
@@ -15,8 +15,12 @@ public final class PackedDatasetWriter {
   /// The shape of every image.
   public let shape: PackedImageShape
 
-  /// The number of rows (images) per `/images` chunk and per write.
+  /// The number of rows (images) per `/images` chunk.
   public let imagesPerChunk: Int
+
+  /// The number of rows per write: a whole number of chunks, about 1 MiB of pixels. Writing
+  /// whole chunks means HDF5 compresses each chunk once.
+  public let rowsPerWrite: Int
 
   /// The number of rows appended so far.
   public private(set) var count = 0
@@ -70,6 +74,8 @@ public final class PackedDatasetWriter {
 
     self.shape = shape
     self.imagesPerChunk = imagesPerChunk
+    let rowsPerWrite = imagesPerChunk * max(1, (1 << 20) / shape.byteCount / imagesPerChunk)
+    self.rowsPerWrite = rowsPerWrite
     self.sourceKind = sourceKind
     self.preprocessing = preprocessing
     self.attributeNames = attributeNames
@@ -79,7 +85,7 @@ public final class PackedDatasetWriter {
     self.toolName = toolName
     self.toolVersion = toolVersion
     self.block = PendingBlock(
-      capacity: imagesPerChunk, imageBytes: shape.byteCount,
+      capacity: rowsPerWrite, imageBytes: shape.byteCount,
       attributeCount: attributeNames?.count ?? 0)
     self.output = try AtomicOutputFile(path: path)
 
@@ -90,15 +96,21 @@ public final class PackedDatasetWriter {
     }
   }
 
-  /// Returns the rows per chunk that make an `/images` chunk about 1 MiB: HDF5's default
-  /// chunk cache is 1 MiB, and h5py's guidance puts chunks between 10 KiB and 1 MiB.
+  /// Returns the rows per chunk that make an `/images` chunk at most 64 KiB, and at least one
+  /// image: 5 images at 64x64x3, 83 at 28x28x1.
+  ///
+  /// A reader that picks images at random decompresses a whole chunk per image once the file
+  /// is much larger than its chunk cache, so small chunks keep random reads cheap. A 64 KiB
+  /// chunk is still twice deflate's 32 KiB window, so compression barely suffers. Without
+  /// chunk cache hits, a 64x64x3 reader got 10 to 20 times fewer images per second from
+  /// 1 MiB chunks (docs/dataset-format.md lists the measurement).
   public static func defaultImagesPerChunk(for shape: PackedImageShape) -> Int {
-    max(1, (1 << 20) / shape.byteCount)
+    max(1, (64 << 10) / shape.byteCount)
   }
 
   // MARK: Writing
 
-  /// Adds one image; writes a chunk to the file each time `imagesPerChunk` rows have
+  /// Adds one image, and writes the block to the file each time `rowsPerWrite` rows have
   /// collected.
   ///
   /// The row must carry exactly the optional fields that the writer was created with; a
@@ -106,23 +118,7 @@ public final class PackedDatasetWriter {
   /// file is already deleted and the writer cannot be used further.
   public func append(_ row: PackedRow) throws {
     precondition(!isFinished, "append to '\(path)' after finish() or abandon()")
-    precondition(
-      row.pixels.count == shape.byteCount,
-      "row '\(row.filename)' has \(row.pixels.count) bytes, expected \(shape.byteCount) for \(shape)")
-    precondition(
-      (row.partition != nil) == hasPartition,
-      "row '\(row.filename)': partition \(row.partition.map { "\($0)" } ?? "nil") but hasPartition is \(hasPartition)")
-    precondition(
-      row.partition.map { DatasetPartition(rawValue: $0) != nil } ?? true,
-      "row '\(row.filename)': partition code \(row.partition ?? 0) is not 0, 1 or 2")
-    precondition(
-      row.attributes?.count == attributeNames?.count,
-      "row '\(row.filename)': \(row.attributes?.count ?? 0) attributes for \(attributeNames?.count ?? 0) names")
-    precondition(
-      (row.label != nil) == hasLabels, "row '\(row.filename)': label does not match hasLabels")
-    precondition(
-      (row.identity != nil) == hasIdentities,
-      "row '\(row.filename)': identity does not match hasIdentities")
+    checkFields(of: row)
 
     block.add(row)
     statistics.add(row)
@@ -174,6 +170,30 @@ public final class PackedDatasetWriter {
   }
 
   // MARK: Internals
+
+  /// Stops the program when `row` does not match the writer's shape and optional fields.
+  private func checkFields(of row: PackedRow) {
+    let name = row.filename
+    precondition(
+      row.pixels.count == shape.byteCount,
+      "row '\(name)' has \(row.pixels.count) bytes; \(shape) needs \(shape.byteCount)")
+    precondition(
+      (row.partition != nil) == hasPartition,
+      "row '\(name)': partition must be given exactly when hasPartition is true")
+    precondition(
+      row.partition.map { DatasetPartition(rawValue: $0) != nil } ?? true,
+      "row '\(name)': partition code \(row.partition ?? 0) is not 0, 1 or 2")
+    precondition(
+      row.attributes?.count == attributeNames?.count,
+      "row '\(name)': \(row.attributes?.count ?? 0) attributes for "
+        + "\(attributeNames?.count ?? 0) attribute names")
+    precondition(
+      (row.label != nil) == hasLabels,
+      "row '\(name)': label must be given exactly when hasLabels is true")
+    precondition(
+      (row.identity != nil) == hasIdentities,
+      "row '\(name)': identity must be given exactly when hasIdentities is true")
+  }
 
   private func createDatasets(deflateLevel: Int) throws {
     let file = try HDF5File.create(path: output.temporaryPath, overwrite: true)
@@ -279,7 +299,7 @@ public final class PackedDatasetWriter {
     try file.writeAttribute(Root.contentChecksumMethod, PackedDatasetFormat.checksumMethod)
   }
 
-  /// Closes every dataset, then the file, so that nothing holds it open when it is renamed.
+  /// Closes every dataset, then the file, so that no handle keeps it open when it is renamed.
   private func closeFile() throws {
     for dataset in datasets.values { try dataset.close() }
     datasets = [:]
@@ -288,6 +308,9 @@ public final class PackedDatasetWriter {
     file = nil
   }
 
+  // NOTE: after a full disk, H5Fclose can fail half-way through its final flush. HDF5 1.10.8
+  // then keeps the file's descriptor and memory until the process exits. The temporary file
+  // is still truncated and deleted, so its space comes back.
   private func closeFileQuietly() {
     for dataset in datasets.values { try? dataset.close() }
     datasets = [:]
@@ -332,63 +355,5 @@ public final class PackedDatasetWriter {
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = TimeZone(identifier: "UTC")
     return formatter.string(from: date)
-  }
-}
-
-/// The rows collected since the last write, one array per dataset.
-private struct PendingBlock {
-  let capacity: Int
-  var rowCount = 0
-  var pixels: [UInt8]
-  var filenames: [String] = []
-  var partitions: [UInt8] = []
-  var attributes: [Int8] = []
-  var labels: [Int32] = []
-  var identities: [Int32] = []
-
-  init(capacity: Int, imageBytes: Int, attributeCount: Int) {
-    self.capacity = capacity
-    pixels = []
-    pixels.reserveCapacity(capacity * imageBytes)
-    filenames.reserveCapacity(capacity)
-    attributes.reserveCapacity(capacity * attributeCount)
-  }
-
-  var isFull: Bool { rowCount == capacity }
-
-  mutating func add(_ row: PackedRow) {
-    pixels.append(contentsOf: row.pixels)
-    filenames.append(row.filename)
-    if let partition = row.partition { partitions.append(partition) }
-    if let values = row.attributes { attributes.append(contentsOf: values) }
-    if let label = row.label { labels.append(label) }
-    if let identity = row.identity { identities.append(identity) }
-    rowCount += 1
-  }
-
-  /// Empties the block, keeping its storage for the next one.
-  mutating func removeAll() {
-    rowCount = 0
-    pixels.removeAll(keepingCapacity: true)
-    filenames.removeAll(keepingCapacity: true)
-    partitions.removeAll(keepingCapacity: true)
-    attributes.removeAll(keepingCapacity: true)
-    labels.removeAll(keepingCapacity: true)
-    identities.removeAll(keepingCapacity: true)
-  }
-}
-
-/// Counts gathered while appending, for the summary that `finish()` returns.
-private struct RowStatistics {
-  var partitionCounts: [DatasetPartition: Int] = [:]
-  var labelHistogram: [Int32: Int] = [:]
-  var identities: Set<Int32> = []
-
-  mutating func add(_ row: PackedRow) {
-    if let code = row.partition, let partition = DatasetPartition(rawValue: code) {
-      partitionCounts[partition, default: 0] += 1
-    }
-    if let label = row.label { labelHistogram[label, default: 0] += 1 }
-    if let identity = row.identity { identities.insert(identity) }
   }
 }

@@ -1,5 +1,5 @@
-/// Where the prefetch thread gets a batch's images: a copy of the split in memory, or reads
-/// from the file per batch. Used from the prefetch thread only.
+/// The source of a batch's images for the prefetch thread, which alone uses it: a copy of the
+/// split in memory, or reads from the file per batch.
 protocol BatchImageSource: AnyObject {
   /// Converts the images at split positions `positions` into `destination`, an `[N, C, H, W]`
   /// batch with `N = positions.count`, image `n` from `positions[n]`.
@@ -51,8 +51,9 @@ final class CachedImageSource: BatchImageSource {
   }
 }
 
-/// Reads each batch from the file: the batch's rows are sorted and read with one HDF5 call,
-/// which decompresses each chunk it touches once, then converted into the batch order.
+/// Reads each batch from the file in sorted row order, so rows that share a chunk are read
+/// one after another and the chunk cache decompresses that chunk once. The images are then
+/// converted into the batch order.
 final class StreamedImageSource: BatchImageSource {
   private let dataset: PackedDataset
   private let splitRows: [Int]

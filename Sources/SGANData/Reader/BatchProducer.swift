@@ -6,7 +6,7 @@ final class BatchSlot {
   let pixels: UnsafeMutableBufferPointer<Float>
   /// The file row of each image, `[N]`.
   var rows: [Int]
-  /// The position the slot holds.
+  /// The position of the batch in the slot.
   var position = BatchPosition.start
 
   init(elementCount: Int, batchSize: Int) {

@@ -11,8 +11,9 @@ import Foundation
 ///
 /// Reading policy: when the split's `uint8` images fit in `cacheLimitBytes`, the prefetch
 /// thread reads them all into memory once, in row order, before the first batch (which then
-/// shows the load in its `waitTime`). Otherwise each batch is read from the file with one
-/// HDF5 call over its sorted rows, through a 32 MiB chunk cache.
+/// shows the load in its `waitTime`). Otherwise each batch is read from the file in sorted
+/// row order through a chunk cache (32 MiB by default), so each chunk a batch touches is
+/// decompressed once.
 ///
 /// Threads: after `init`, only the prefetch thread calls HDF5. The consumer methods
 /// (`nextBatch`, `withNextBatch`, `seek`, `close`) must come from one thread at a time.
@@ -34,7 +35,7 @@ public final class BatchReader {
     public let info: BatchInfo
   }
 
-  /// The default `cacheLimitBytes`: 1 GiB, which holds Fashion-MNIST (70,000 x 28 x 28,
+  /// The default `cacheLimitBytes`: 1 GiB, which fits Fashion-MNIST (70,000 x 28 x 28,
   /// 55 MB) and CIFAR-10 (180 MB) but not CelebA's 162,770 training images at 64 x 64 x 3
   /// (2.0 GB).
   public static let defaultCacheLimitBytes = 1 << 30
@@ -73,18 +74,19 @@ public final class BatchReader {
   ///   - prefetchDepth: How many batches may wait ready; one more buffer is allocated for the
   ///     batch the consumer holds.
   ///   - cacheLimitBytes: The largest split, in `uint8` bytes, kept in memory.
+  ///   - chunkCacheBytes: HDF5's chunk cache for `/images` when reading from the file.
   /// - Throws: `PackedDatasetError` for a malformed file, a missing partition or a split
   ///   smaller than one batch; `HDF5Error` for failures inside HDF5.
   public init(
     path: String, split: DatasetSplit, batchSize: Int, seed: UInt64,
     scaling: PixelScaling = .minusOneToOne, start: BatchPosition = .start,
-    prefetchDepth: Int = 2, cacheLimitBytes: Int = BatchReader.defaultCacheLimitBytes
+    prefetchDepth: Int = 2, cacheLimitBytes: Int = BatchReader.defaultCacheLimitBytes,
+    chunkCacheBytes: Int = 32 << 20
   ) throws {
     precondition(batchSize > 0, "batch size \(batchSize) is not positive")
     precondition(prefetchDepth > 0, "prefetch depth \(prefetchDepth) is not positive")
 
-    let cacheBytes = 32 << 20
-    let dataset = try PackedDataset(path: path, chunkCacheBytes: cacheBytes)
+    let dataset = try PackedDataset(path: path, chunkCacheBytes: chunkCacheBytes)
     let splitRows = try dataset.rows(in: split)
     guard splitRows.count >= batchSize else {
       throw PackedDatasetError.splitTooSmall(

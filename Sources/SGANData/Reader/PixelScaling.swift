@@ -1,4 +1,4 @@
-/// How stored `uint8` pixels become `Float` network inputs.
+/// The mapping from stored `uint8` pixels to `Float` network inputs.
 public enum PixelScaling: String, CaseIterable, Sendable, CustomStringConvertible {
   /// `x / 127.5 - 1`, onto `[-1, 1]`: 0 maps to -1 and 255 to 1, the range of a `tanh`
   /// generator output, as DCGAN uses it.
