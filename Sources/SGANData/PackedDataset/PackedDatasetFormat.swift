@@ -1,11 +1,13 @@
+import SGANCommandLine
+
 /// Names and codes of the packed dataset format, version 1 (described in
 /// `docs/dataset-format.md`).
 public enum PackedDatasetFormat {
   /// The format version this code writes and the only one it reads.
   public static let version = 1
 
-  /// The default `tool_version` that `PackedDatasetWriter` records.
-  public static let toolVersion = "0.1.0"
+  /// The default `tool_version` that `PackedDatasetWriter` records: the project's version.
+  public static let toolVersion = SGANCommandLine.toolVersion
 
   /// `uint8 [count, height, width, channels]`, NHWC.
   static let images = "/images"
