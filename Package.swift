@@ -85,7 +85,8 @@ let package = Package(
     .testTarget(name: "SGANCoreTests", dependencies: ["SGANCore"]),
     .testTarget(name: "SGANDataTests", dependencies: ["SGANData"]),
     .testTarget(
-      name: "SGANTrainingTests", dependencies: ["SGANTraining", "SGANCore", "SGANData"]),
+      name: "SGANTrainingTests",
+      dependencies: ["SGANTraining", "SGANCore", "SGANData", "SGANCommandLine"]),
     .testTarget(
       name: "SGANExperimentsTests",
       dependencies: ["SGANExperiments", "SGANTraining", "SGANCore", "SGANData"]),

@@ -1,3 +1,4 @@
+import Foundation
 import SGANCore
 import SGANData
 
@@ -15,6 +16,12 @@ public final class GeneratorSampler {
 
   /// Loads the generator of the checkpoint at `path`.
   public init(checkpointPath path: String, batchSize: Int = 64) throws {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw TrainingError.checkpoint(path: path, reason: "not found; pass a checkpoint.h5 written by sgan-train")
+    }
+    guard (try? HDF5File.isHDF5(path: path)) == true else {
+      throw TrainingError.checkpoint(path: path, reason: "not an HDF5 file; pass a checkpoint.h5 written by sgan-train")
+    }
     state = try Checkpoint.readState(from: path)
     configuration = try state.configuration(path: path)
     self.batchSize = batchSize
@@ -31,15 +38,14 @@ public final class GeneratorSampler {
   /// The latent vector length, nz.
   public var latentSize: Int { configuration.latentSize }
 
-  /// Generates `count` images from the latent vectors of stream `seed`: sample i uses the
-  /// normal stream (latent noise, step 0, sample i) of `CounterRandom(seed:)`.
+  /// Generates `count` images from the sample-grid latent vectors of `seed`
+  /// (``sampleGridLatents(count:latentSize:seed:)``), so the run's own seed and 64 images
+  /// reproduce the grids the trainer wrote.
   ///
   /// - Returns: The images `[count, C, H, W]` in the run's input range and the latent
   ///   vectors `[count, nz, 1, 1]`.
   public func generate(count: Int, seed: UInt64) -> (images: Tensor, latents: Tensor) {
-    let random = CounterRandom(seed: seed)
-    let latents = Tensor(shape: TensorShape(count, latentSize, 1, 1))
-    random.fillLatents(latents, step: 0)
+    let latents = sampleGridLatents(count: count, latentSize: latentSize, seed: seed)
     return (generate(latents: latents), latents)
   }
 
@@ -59,4 +65,18 @@ public final class GeneratorSampler {
     }
     return images
   }
+}
+
+/// Returns `count` latent vectors `[count, nz, 1, 1]`: vector i is the normal stream
+/// (seed, sample grid, step 0, sample i) of the counter-based generator. The trainer's sample
+/// grids and `sgan-sample` both draw them, so the same seed gives the same vectors in both.
+public func sampleGridLatents(count: Int, latentSize: Int, seed: UInt64) -> Tensor {
+  let latents = Tensor(shape: TensorShape(count, latentSize, 1, 1))
+  let random = CounterRandom(seed: seed)
+  for n in 0..<count {
+    random.fillNormal(
+      latents.pointer + n * latentSize, count: latentSize, purpose: .sampleGrid, step: 0,
+      sample: n)
+  }
+  return latents
 }

@@ -27,8 +27,27 @@ public struct RunDirectory: Sendable {
       try FileManager.default.createDirectory(
         atPath: samplesPath, withIntermediateDirectories: true)
     } catch {
-      throw TrainingError.io(
-        path: path, reason: "cannot create the run folder (\(error.localizedDescription))")
+      var isFolder: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+      let reason =
+        exists && !isFolder.boolValue
+        ? "is a file, not a folder; choose another --out"
+        : "cannot create the run folder; check that its parent exists and is writable"
+      throw TrainingError.io(path: path, reason: reason)
+    }
+  }
+
+  /// Removes the files of an earlier run (config, log, checkpoint, samples) so that a new run
+  /// starts clean; other files in the folder stay.
+  public func removeRun() throws {
+    let manager = FileManager.default
+    for path in [configurationPath, logPath, checkpointPath, samplesPath]
+    where manager.fileExists(atPath: path) {
+      do {
+        try manager.removeItem(atPath: path)
+      } catch {
+        throw TrainingError.io(path: path, reason: "cannot remove the earlier run's file")
+      }
     }
   }
 

@@ -72,12 +72,16 @@ public final class Trainer {
     let run = RunDirectory(path: outputPath)
     if run.holdsRun && !overwrite {
       throw TrainingError.invalidSetting(
-        "'\(outputPath)' already holds a run; continue it with --resume, "
-          + "or choose another --out folder")
+        "'\(outputPath)' already holds a run; continue it with --resume, start over with "
+          + "--overwrite, or choose another --out folder")
     }
 
-    let dataset = try Trainer.openDataset(configuration)
     var configuration = configuration
+    configuration.dataPath = URL(fileURLWithPath: configuration.dataPath).standardizedFileURL.path
+    if configuration.split == "auto" {
+      configuration.split = try Trainer.defaultSplit(configuration.dataPath)
+    }
+    let dataset = try Trainer.openDataset(configuration)
     if let epochs {
       let batches = dataset.splitCount / configuration.batchSize
       configuration.steps = max(1, epochs * batches / configuration.discriminatorSteps)
@@ -88,6 +92,9 @@ public final class Trainer {
       imageShape: [dataset.shape.height, dataset.shape.width, dataset.shape.channels],
       splitCount: dataset.splitCount, toolVersion: toolVersion)
 
+    if overwrite {
+      try run.removeRun()
+    }
     try run.create()
     try record.write(to: run.configurationPath)
     try self.init(run: run, record: record, resumeState: nil)
@@ -95,29 +102,28 @@ public final class Trainer {
 
   /// Continues the run in `outputPath` from its checkpoint, up to `steps` iterations.
   ///
-  /// `threads`, when given, replaces the run's thread count; the result then matches the
-  /// uninterrupted run to rounding only, since sums are grouped by worker.
-  public convenience init(resumeIn outputPath: String, steps: Int?, threads: Int?) throws {
+  /// `changes` may set the number of iterations, the thread count (the result then matches
+  /// the uninterrupted run to rounding only, since sums are grouped by worker), how often
+  /// samples, checkpoints and progress lines appear, and the dataset path (for a moved file
+  /// with the same checksum). Every other setting stays as the run began.
+  public convenience init(resumeIn outputPath: String, changes: ResumeChanges = ResumeChanges())
+    throws
+  {
     let run = RunDirectory(path: outputPath)
     guard FileManager.default.fileExists(atPath: run.checkpointPath) else {
       throw TrainingError.invalidSetting(
         "'\(run.checkpointPath)' does not exist, so there is nothing to resume; "
-          + "start a new run without --resume")
+          + "start the run again with --overwrite")
     }
     var record = try RunRecord.read(from: run.configurationPath)
     let state = try Checkpoint.readState(from: run.checkpointPath)
     let stored = try state.configuration(path: run.checkpointPath)
-    guard stored == record.configuration else {
+    guard stored.definesSameRun(as: record.configuration) else {
       throw TrainingError.checkpoint(
         path: run.checkpointPath,
         reason: "its settings differ from '\(run.configurationPath)'; restore that file")
     }
-    if let steps {
-      record.configuration.steps = steps
-    }
-    if let threads {
-      record.configuration.threads = threads
-    }
+    changes.apply(to: &record.configuration)
     guard record.configuration.steps > state.iteration else {
       throw TrainingError.invalidSetting(
         "the run already completed \(state.iteration) iterations; "
@@ -180,8 +186,8 @@ public final class Trainer {
 
     sampler = networks.generator.makeReplica(maxBatch: Trainer.sampleCount)
     sampler.mode = .inference
-    sampleLatents = Tensor(shape: TensorShape(Trainer.sampleCount, configuration.latentSize, 1, 1))
-    random.fillNormal(sampleLatents, purpose: .sampleGrid, step: 0, sample: 0)
+    sampleLatents = sampleGridLatents(
+      count: Trainer.sampleCount, latentSize: configuration.latentSize, seed: configuration.seed)
 
     log = try TrainingLog(path: run.logPath, resumeStep: resumeState?.iteration ?? 0)
   }
@@ -226,6 +232,11 @@ extension Trainer {
     let path = configuration.dataPath
     let dataset = try PackedDataset(path: path)
     let split = DatasetSplit(rawValue: configuration.split)!
+    if split != .all && !dataset.hasPartition {
+      throw TrainingError.invalidSetting(
+        "'\(path)' has no train/validation/test partition, so --split \(split) does not "
+          + "exist; use --split all")
+    }
     let rows = try dataset.rows(in: split)
     let shape = dataset.shape
 
@@ -243,10 +254,53 @@ extension Trainer {
           + "channels, so repack it with sgan-pack --size 32, 64 or 128")
     }
     if configuration.batchSize > rows.count {
+      let advice = split == .all ? "lower --batch-size" : "lower --batch-size or choose --split all"
       throw TrainingError.invalidSetting(
         "--batch-size \(configuration.batchSize) is larger than the \(rows.count) images of "
-          + "the '\(split)' split of '\(path)'; lower --batch-size or choose --split all")
+          + "the '\(split)' split of '\(path)'; \(advice)")
     }
     return DatasetFacts(shape: shape, splitCount: rows.count, checksum: dataset.storedChecksum)
+  }
+}
+
+/// The settings a resumed run may change; nil keeps the run's value.
+public struct ResumeChanges: Sendable {
+  public var steps: Int?
+  public var threads: Int?
+  public var sampleEvery: Int?
+  public var checkpointEvery: Int?
+  public var logEvery: Int?
+  public var dataPath: String?
+
+  /// Creates changes; every setting left nil keeps the run's value.
+  public init(
+    steps: Int? = nil, threads: Int? = nil, sampleEvery: Int? = nil, checkpointEvery: Int? = nil,
+    logEvery: Int? = nil, dataPath: String? = nil
+  ) {
+    self.steps = steps
+    self.threads = threads
+    self.sampleEvery = sampleEvery
+    self.checkpointEvery = checkpointEvery
+    self.logEvery = logEvery
+    self.dataPath = dataPath
+  }
+
+  func apply(to configuration: inout TrainingConfiguration) {
+    configuration.steps = steps ?? configuration.steps
+    configuration.threads = threads ?? configuration.threads
+    configuration.sampleEvery = sampleEvery ?? configuration.sampleEvery
+    configuration.checkpointEvery = checkpointEvery ?? configuration.checkpointEvery
+    configuration.logEvery = logEvery ?? configuration.logEvery
+    if let dataPath {
+      configuration.dataPath = URL(fileURLWithPath: dataPath).standardizedFileURL.path
+    }
+  }
+}
+
+extension Trainer {
+  /// Returns `train` when the dataset has a partition, else `all`.
+  static func defaultSplit(_ path: String) throws -> String {
+    let dataset = try PackedDataset(path: path)
+    return dataset.hasPartition ? "train" : "all"
   }
 }

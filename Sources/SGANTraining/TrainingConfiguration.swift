@@ -21,8 +21,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
   /// Path of the packed HDF5 dataset.
   public var dataPath: String
 
-  /// Dataset split to train on: train, validation, test or all.
-  public var split: String = "train"
+  /// Dataset split to train on: train, validation, test, all, or auto (train when the file
+  /// has a partition, else all), which a new run resolves before storing.
+  public var split: String = "auto"
 
   /// Worker threads that share each batch.
   public var threads: Int = 1
@@ -95,6 +96,24 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     self.dataPath = dataPath
   }
 
+  /// Returns whether both settings describe the same run: equal in everything but the
+  /// iteration count, the thread count, the dataset's path and how often the run reports.
+  public func definesSameRun(as other: TrainingConfiguration) -> Bool {
+    var left = self
+    var right = other
+    for index in 0..<2 {
+      var settings = index == 0 ? left : right
+      settings.steps = 0
+      settings.threads = 0
+      settings.dataPath = ""
+      settings.sampleEvery = 0
+      settings.checkpointEvery = 0
+      settings.logEvery = 0
+      if index == 0 { left = settings } else { right = settings }
+    }
+    return left == right
+  }
+
   /// Returns the first problem with the settings that no dataset is needed to see, or nil.
   public func validationProblem() -> String? {
     if threads < 1 {
@@ -109,8 +128,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     if discriminatorSteps < 1 || generatorSteps < 1 {
       return "--d-steps and --g-steps must be at least 1"
     }
-    if !["train", "validation", "test", "all"].contains(split) {
-      return "--split must be train, validation, test or all (got '\(split)')"
+    if !["train", "validation", "test", "all", "auto"].contains(split) {
+      return "--split must be train, validation, test, all or auto (got '\(split)')"
     }
     if !(learningRate > 0) || !(0..<1).contains(beta1) || !(0..<1).contains(beta2) {
       return "--lr must be positive and --beta1, --beta2 in [0, 1)"

@@ -24,7 +24,10 @@ let command = Command(
   options: [
     .value("data", "FILE.h5", "Packed dataset made by sgan-pack (required unless --resume)."),
     .value("out", "DIR", "Run folder for config, log, samples and checkpoint (required)."),
-    .flag("resume", "Continue the run in --out from its checkpoint; --steps sets the new end."),
+    .flag(
+      "resume",
+      "Continue the run in --out from its checkpoint. Only --steps, --threads, --data (a moved "
+        + "file with the same checksum) and the --*-every options may change."),
     .flag("overwrite", "Start a new run in --out even if it holds one."),
     .value("threads", "N", "Worker threads that share each batch.", default: "\(cores), all cores"),
     .value("batch-size", "N", "Real images per discriminator update (N).", default: "64"),
@@ -48,7 +51,10 @@ let command = Command(
     .flag("no-d-batchnorm", "Remove batch normalisation from the discriminator."),
     .flag("constant-g-filters", "Give every generator layer --filters channels."),
     .flag("d-relu", "Use ReLU instead of LeakyReLU (slope 0.2) in the discriminator."),
-    .value("split", "NAME", "Dataset split: train, validation, test or all.", default: "train"),
+    .value(
+      "split", "NAME",
+      "Dataset split: train, validation, test, all, or auto (train when the file has a "
+        + "partition, else all).", default: "auto"),
     .value("sample-every", "N", "Iterations between sample grids; 0 for the end only.", default: "100"),
     .value(
       "checkpoint-every", "N", "Iterations between checkpoints; 0 for the end only.",
@@ -61,24 +67,35 @@ runTool("sgan-train") {
   let output = try arguments.requiredString("out")
   let positive = 1...Int.max
   let threads = try arguments.int("threads", range: positive)
-  let stop = StopRequest()
+  let stop = StopRequest(notice: "finishing the current iteration, then writing a checkpoint")
 
   let trainer: Trainer
   if arguments.flag("resume") {
-    for option in ["data", "batch-size", "fake-size", "epochs", "loss", "nz", "filters", "seed"]
-    where arguments.has(option) {
+    let changeable: Set = [
+      "out", "resume", "steps", "threads", "data", "sample-every", "checkpoint-every",
+      "log-every",
+    ]
+    for option in arguments.values.keys.sorted() + arguments.flags.sorted()
+    where !changeable.contains(option) {
       throw UsageError(
-        "--\(option) cannot change when resuming; the run keeps the settings in its config.json",
+        "--\(option) cannot change when resuming; the run keeps the settings in its "
+          + "config.json (start a new run with --overwrite to change them)",
         commandName: command.name)
     }
-    trainer = try Trainer(
-      resumeIn: output, steps: try arguments.int("steps", range: positive), threads: threads)
+    let changes = ResumeChanges(
+      steps: try arguments.int("steps", range: positive), threads: threads,
+      sampleEvery: try arguments.int("sample-every", range: 0...Int.max),
+      checkpointEvery: try arguments.int("checkpoint-every", range: 0...Int.max),
+      logEvery: try arguments.int("log-every", range: positive),
+      dataPath: arguments.string("data"))
+    trainer = try Trainer(resumeIn: output, changes: changes)
   } else {
     var configuration = TrainingConfiguration(dataPath: try arguments.requiredString("data"))
     configuration.threads = threads ?? cores
-    configuration.batchSize = try arguments.int("batch-size", default: 64, range: positive)!
+    // Upper bounds keep a mistyped size from failing deep inside an allocation.
+    configuration.batchSize = try arguments.int("batch-size", default: 64, range: 1...65_536)!
     configuration.fakeSize = try arguments.int(
-      "fake-size", default: configuration.batchSize, range: positive)!
+      "fake-size", default: configuration.batchSize, range: 1...65_536)!
     configuration.steps = try arguments.int("steps", default: defaults.steps, range: positive)!
     configuration.seed = UInt64(try arguments.int("seed", default: 1, range: 0...Int.max)!)
     let loss = try arguments.choice("loss", ["softmax", "gan"], default: "softmax")!
@@ -89,8 +106,8 @@ runTool("sgan-train") {
     configuration.beta2 = try arguments.double("beta2", default: 0.999, range: 0...0.999999)!
     configuration.discriminatorSteps = try arguments.int("d-steps", default: 1, range: positive)!
     configuration.generatorSteps = try arguments.int("g-steps", default: 1, range: positive)!
-    configuration.latentSize = try arguments.int("nz", default: 100, range: positive)!
-    configuration.filters = try arguments.int("filters", default: 64, range: positive)!
+    configuration.latentSize = try arguments.int("nz", default: 100, range: 1...65_536)!
+    configuration.filters = try arguments.int("filters", default: 64, range: 1...2048)!
     let range = try arguments.choice("input-range", ["-1,1", "0,1"], default: "-1,1")!
     configuration.inputRange = InputRange(rawValue: range)!
     configuration.generatorBatchNorm = !arguments.flag("no-g-batchnorm")
@@ -98,7 +115,7 @@ runTool("sgan-train") {
     configuration.constantGeneratorFilters = arguments.flag("constant-g-filters")
     configuration.discriminatorReLU = arguments.flag("d-relu")
     configuration.split = try arguments.choice(
-      "split", ["train", "validation", "test", "all"], default: "train")!
+      "split", ["train", "validation", "test", "all", "auto"], default: "auto")!
     configuration.sampleEvery = try arguments.int("sample-every", default: 100, range: 0...Int.max)!
     configuration.checkpointEvery = try arguments.int(
       "checkpoint-every", default: 500, range: 0...Int.max)!
@@ -119,9 +136,15 @@ runTool("sgan-train") {
       "--threads \(configuration.threads) is more than the \(perStep) samples of a step; "
         + "running \(trainer.step.workerCount) workers")
   }
-  Console.info("sgan-train \(toolVersion)")
-  Console.info(try trainer.record.encoded())
-  Console.info("HDF5 thread-safe: \(HDF5Library.isThreadSafe ? "yes" : "no")")
+  let record = trainer.record
+  Console.info(
+    "sgan-train \(toolVersion): \(configuration.loss.rawValue) loss, "
+      + "data '\(configuration.dataPath)' (\(configuration.split) split, "
+      + "\(record.splitCount) images of \(record.imageShape.map(String.init).joined(separator: "x")), "
+      + "crc32 \(record.datasetChecksum ?? "none")), batch \(configuration.batchSize)+"
+      + "\(configuration.fakeSize), \(trainer.step.workerCount) workers, seed \(configuration.seed), "
+      + "\(configuration.steps) iterations; every setting is in '\(trainer.run.configurationPath)'")
+  Console.info("HDF5 library thread-safe: \(HDF5Library.isThreadSafe ? "yes" : "no")")
   if trainer.iteration > 0 {
     Console.info("resuming at iteration \(trainer.iteration) of \(configuration.steps)")
   }

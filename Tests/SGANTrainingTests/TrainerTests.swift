@@ -1,4 +1,5 @@
 import Foundation
+import SGANCommandLine
 import SGANCore
 import SGANData
 import Testing
@@ -19,7 +20,7 @@ import Testing
     firstHalf.steps = 3
     let interrupted = try Trainer(newRunIn: folder.path + "/resumed", configuration: firstHalf)
     try interrupted.train()
-    let resumed = try Trainer(resumeIn: folder.path + "/resumed", steps: 6, threads: nil)
+    let resumed = try Trainer(resumeIn: folder.path + "/resumed", changes: ResumeChanges(steps: 6))
     #expect(resumed.iteration == 3)
     try resumed.train()
 
@@ -34,7 +35,7 @@ import Testing
     var configuration = tinyConfiguration(dataPath: data)
     configuration.steps = 2
     try Trainer(newRunIn: folder.path + "/run", configuration: configuration).train()
-    try Trainer(resumeIn: folder.path + "/run", steps: 4, threads: nil).train()
+    try Trainer(resumeIn: folder.path + "/run", changes: ResumeChanges(steps: 4)).train()
 
     let log = try String(contentsOfFile: folder.path + "/run/log.csv", encoding: .utf8)
     let steps = log.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
@@ -57,7 +58,8 @@ import Testing
     #expect(manager.fileExists(atPath: run + "/samples/step-000002.png"))
     #expect(manager.fileExists(atPath: run + "/checkpoint.h5"))
     let record = try RunRecord.read(from: run + "/config.json")
-    #expect(record.configuration == configuration)
+    #expect(record.configuration.definesSameRun(as: configuration))
+    #expect(record.configuration.dataPath.hasPrefix("/"))
     #expect(record.datasetChecksum != nil)
   }
 
@@ -134,6 +136,22 @@ import Testing
       #expect(error.description.contains(invalid.message), "\(error)")
     }
     #expect(!FileManager.default.fileExists(atPath: folder.path + "/run"))
+  }
+
+  @Test func overwriteRemovesEarlierSamples() throws {
+    let folder = TemporaryFolder()
+    let data = folder.path + "/data.h5"
+    try writeRandomDataset(at: data, count: 20)
+    var configuration = tinyConfiguration(dataPath: data)
+    configuration.steps = 2
+    configuration.sampleEvery = 1
+    let run = folder.path + "/run"
+    try Trainer(newRunIn: run, configuration: configuration).train()
+
+    configuration.steps = 1
+    try Trainer(newRunIn: run, configuration: configuration, overwrite: true).train()
+    let samples = try FileManager.default.contentsOfDirectory(atPath: run + "/samples")
+    #expect(samples == ["step-000001.png"])
   }
 
   @Test func existingRunIsNotOverwritten() throws {

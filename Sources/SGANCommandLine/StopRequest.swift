@@ -5,22 +5,33 @@ import Foundation
   import Glibc
 #endif
 
-/// Turns SIGINT and SIGTERM into a flag the training loop checks between steps.
+/// Turns SIGINT and SIGTERM into a flag that long work checks between units of work.
 ///
 /// The signals are blocked from their default action and delivered through Dispatch sources,
-/// so the step in progress finishes, the trainer writes a checkpoint, and only then exits.
+/// so the unit in progress finishes (a training iteration, a block of packed images) and the
+/// tool cleans up before it exits. The first signal prints `notice` to standard error; a
+/// second one ends the process at once with status 130.
 public final class StopRequest: @unchecked Sendable {
   private let lock = NSLock()
   private var signalName: String?  // protected by lock
   private var sources: [DispatchSourceSignal] = []
 
-  /// Creates the flag and starts listening for SIGINT and SIGTERM.
-  public init() {
+  /// Creates the flag and starts listening for SIGINT and SIGTERM; `notice` is printed when
+  /// the first signal arrives.
+  public init(notice: String? = nil) {
     for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [weak self] in
-        self?.request(name)
+        guard let self else { return }
+        if self.received != nil {
+          Console.error("\(name) received again; exiting at once")
+          exit(130)
+        }
+        self.request(name)
+        if let notice {
+          Console.error("\(name) received; \(notice) (send it again to exit at once)")
+        }
       }
       source.resume()
       sources.append(source)
