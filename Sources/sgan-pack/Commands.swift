@@ -147,13 +147,22 @@ func makePacker(
 }
 
 /// Packs `dataset` with progress and prints the summary of the written file.
+///
+/// SIGINT or SIGTERM stops after the block in progress and removes the temporary file, so an
+/// interrupted run leaves nothing behind.
 func pack(_ dataset: ImportedDataset, packer: DatasetPacker, output: String) throws {
+  if dataset.count == 0 {
+    throw UsageError(
+      "the selected split holds no images, so there is nothing to pack; choose another --split",
+      commandName: "sgan-pack")
+  }
+  let stop = StopRequest(notice: "stopping after the current block; no output will be written")
   if !dataset.strayFiles.isEmpty {
     Console.warning(
       "ignored \(dataset.strayFiles.count) files that are not JPEG or PNG images, such as "
         + "'\(dataset.strayFiles[0])'")
   }
-  Console.info("HDF5 thread-safe: \(HDF5Library.isThreadSafe ? "yes" : "no")")
+  Console.info("HDF5 library thread-safe: \(HDF5Library.isThreadSafe ? "yes" : "no")")
   Console.info(
     "packing \(dataset.count) images on \(packer.threads) threads: "
       + packer.preparation.summary)
@@ -163,6 +172,9 @@ func pack(_ dataset: ImportedDataset, packer: DatasetPacker, output: String) thr
   let summary = try packer.pack(dataset, to: output) { handled in
     reporter.advance(by: handled - reported)
     reported = handled
+    if let signal = stop.received {
+      throw PackingInterrupted(signal: signal, output: output)
+    }
   }
   reporter.finish()
   if !summary.skippedFiles.isEmpty {
@@ -173,3 +185,13 @@ func pack(_ dataset: ImportedDataset, packer: DatasetPacker, output: String) thr
 }
 
 import Foundation
+
+/// Thrown when a signal stops packing; the partial output has been removed.
+struct PackingInterrupted: Error, CustomStringConvertible {
+  let signal: String
+  let output: String
+
+  var description: String {
+    "stopped by \(signal); '\(output)' was not written"
+  }
+}

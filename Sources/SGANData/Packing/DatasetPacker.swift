@@ -28,11 +28,12 @@ public struct DatasetPacker: Sendable {
   }
 
   /// Packs `dataset` into `outputPath`, calling `progress` after each block of rows with the
-  /// number of rows handled so far, and returns the summary of the written file.
+  /// number of rows handled so far, and returns the summary of the written file. An error
+  /// thrown by `progress` stops packing and removes the partial output.
   /// - Throws: `ImportError` when the dataset is empty, `PipelineError` naming the first bad
   ///   file (without `skipBad`), `OutputFileError` or `HDF5Error` for output failures.
   public func pack(
-    _ dataset: ImportedDataset, to outputPath: String, progress: (Int) -> Void = { _ in }
+    _ dataset: ImportedDataset, to outputPath: String, progress: (Int) throws -> Void = { _ in }
   ) throws -> PackedDatasetSummary {
     let shape = PackedImageShape(
       height: preparation.outputHeight, width: preparation.outputWidth,
@@ -65,7 +66,7 @@ public struct DatasetPacker: Sendable {
         }
         handled += 1
         if handled % pipeline.blockSize == 0 || handled == dataset.count {
-          progress(handled)
+          try progress(handled)
         }
       }
       if writer.count == 0 {
