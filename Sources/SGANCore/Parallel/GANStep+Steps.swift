@@ -82,6 +82,10 @@ extension GANStep {
     return includeReal ? terms.loss + logPartition : terms.loss
   }
 
+  /// Whether the generator step computes the discriminator's parameter gradients, which it
+  /// never uses.
+  public var computesDiscriminatorGradientsInGeneratorStep: Bool { true }
+
   /// Applies Adam to the discriminator with the gradients of the last discriminator step.
   /// Returns whether every updated parameter is finite.
   @discardableResult
