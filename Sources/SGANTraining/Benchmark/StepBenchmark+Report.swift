@@ -44,7 +44,7 @@ extension StepBenchmarkResult {
 
     lines.append(
       row(
-        "threads", "batch", "s/step (min-max)", "img/s", "speed-up", "effic.", "GFLOP/s",
+        "threads", "batch", "s/step (min-max)", "cpu s", "img/s", "speed-up", "effic.", "GFLOP/s",
         "% sgemm", "compute", "combine", "reduce", "adam", "data", "other"))
     for measured in rows {
       let shares = measured.phaseShares
@@ -54,7 +54,7 @@ extension StepBenchmarkResult {
           "\(measured.threads)", "\(measured.realCount)+\(measured.generatedCount)",
           "\(format(measured.medianSeconds, 3)) (\(format(measured.minimumSeconds, 3))-"
             + "\(format(measured.maximumSeconds, 3)))",
-          format(measured.imagesPerSecond, 2), format(speedUp(measured), 2),
+          format(measured.medianCPUSeconds, 3), format(measured.imagesPerSecond, 2), format(speedUp(measured), 2),
           percent(efficiency(measured)), format(measured.gigaflopsPerSecond, 1),
           reference.map { percent(measured.gigaflopsPerSecond / $0) } ?? "-",
           percent(shares.compute), percent(shares.combine), percent(shares.reduce),
@@ -86,7 +86,7 @@ extension StepBenchmarkResult {
   /// The rows as CSV with a header line; times in seconds, shares from 0 to 1.
   public var csv: String {
     var lines = [
-      "threads,workers,real,generated,median_s,min_s,max_s,images_per_s,speed_up,efficiency,"
+      "threads,workers,real,generated,median_s,min_s,max_s,median_cpu_s,images_per_s,speed_up,efficiency,"
         + "gflop_per_iteration,gflops,sgemm_gflops,compute,combine,reduce,optimizer,data,other"
     ]
     for measured in rows {
@@ -94,7 +94,8 @@ extension StepBenchmarkResult {
       let fields: [String] = [
         "\(measured.threads)", "\(measured.workers)", "\(measured.realCount)",
         "\(measured.generatedCount)", "\(measured.medianSeconds)", "\(measured.minimumSeconds)",
-        "\(measured.maximumSeconds)", "\(measured.imagesPerSecond)", "\(speedUp(measured))",
+        "\(measured.maximumSeconds)", "\(measured.medianCPUSeconds)",
+        "\(measured.imagesPerSecond)", "\(speedUp(measured))",
         "\(efficiency(measured))", "\(measured.operationsPerIteration / 1e9)",
         "\(measured.gigaflopsPerSecond)",
         sgemmRate(threads: measured.threads).map { "\($0)" } ?? "",
@@ -155,6 +156,7 @@ extension StepBenchmarkResult {
       "gflops": measured.gigaflopsPerSecond,
       "sgemm_gflops": sgemmRate(threads: measured.threads) ?? NSNull(),
       "iteration_s": measured.iterationSeconds,
+      "iteration_cpu_s": measured.iterationCPUSeconds,
       "phases_s": measured.phases.map { times in
         [
           "forward": times.forward, "combine": times.combine, "backward": times.backward,
@@ -169,7 +171,7 @@ extension StepBenchmarkResult {
   }
 
   private func row(_ fields: String...) -> String {
-    let widths = [8, 10, 24, 9, 9, 7, 8, 8, 8, 8, 7, 6, 6, 6]
+    let widths = [8, 10, 24, 8, 8, 9, 7, 8, 8, 8, 8, 7, 6, 6, 6]
     var line = ""
     for (field, width) in zip(fields, widths) {
       line += String(repeating: " ", count: max(1, width - field.count)) + field

@@ -1,5 +1,9 @@
 import Foundation
 import SGANCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import SGANData
 
 /// Times the training iteration sgan-train runs (``GANStep/runIteration(_:discriminatorSteps:generatorSteps:realBatch:loadRealBatch:check:)``)
@@ -140,16 +144,20 @@ public enum StepBenchmark {
     let loadRealBatch = try makeBatchSource(settings, batch: realBatch)
 
     var seconds: [Double] = []
+    var cpuSeconds: [Double] = []
     var phases: [PhaseTimes] = []
     for iteration in 0..<(settings.warmUpIterations + settings.timedIterations) {
       let start = monotonicSeconds()
+      let cpuStart = processCPUSeconds()
       _ = try step.runIteration(
         iteration, discriminatorSteps: settings.discriminatorSteps,
         generatorSteps: settings.generatorSteps, realBatch: realBatch,
         loadRealBatch: loadRealBatch, check: { _, _ in })
       let elapsed = monotonicSeconds() - start
+      let cpuElapsed = processCPUSeconds() - cpuStart
       if iteration >= settings.warmUpIterations {
         seconds.append(elapsed)
+        cpuSeconds.append(cpuElapsed)
         phases.append(step.times)
       }
     }
@@ -163,7 +171,8 @@ public enum StepBenchmark {
       threads: threads, workers: step.workerCount, realCount: sizes.real,
       generatedCount: sizes.generated,
       realImagesPerIteration: sizes.real * settings.discriminatorSteps,
-      operationsPerIteration: operations.iteration, iterationSeconds: seconds, phases: phases)
+      operationsPerIteration: operations.iteration, iterationSeconds: seconds,
+      iterationCPUSeconds: cpuSeconds, phases: phases)
   }
 
   /// Returns the closure that fills `batch` before each discriminator update: a reader over
@@ -179,4 +188,15 @@ public enum StepBenchmark {
     let destination = UnsafeMutableBufferPointer(start: batch.pointer, count: batch.count)
     return { try reader.nextBatch(into: destination) }
   }
+}
+
+/// Returns the CPU time of every thread of the process, in seconds.
+///
+/// On a machine shared with other jobs, CPU time per iteration shows the work of the step
+/// apart from the time its threads wait for a core. It includes the prefetch thread of a
+/// dataset reader.
+func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }

@@ -32,6 +32,9 @@ public struct StepBenchmarkRow: Sendable {
   /// Wall seconds of each timed iteration.
   public var iterationSeconds: [Double]
 
+  /// CPU seconds of each timed iteration, summed over every thread of the process.
+  public var iterationCPUSeconds: [Double]
+
   /// Phase times of each timed iteration.
   public var phases: [PhaseTimes]
 
@@ -39,6 +42,9 @@ public struct StepBenchmarkRow: Sendable {
   public var medianSeconds: Double { median(iterationSeconds) }
   public var minimumSeconds: Double { iterationSeconds.min() ?? .nan }
   public var maximumSeconds: Double { iterationSeconds.max() ?? .nan }
+
+  /// Median CPU seconds per iteration over all threads.
+  public var medianCPUSeconds: Double { median(iterationCPUSeconds) }
 
   /// Real images per second at the median iteration time.
   public var imagesPerSecond: Double { Double(realImagesPerIteration) / medianSeconds }
