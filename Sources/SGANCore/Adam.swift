@@ -86,12 +86,40 @@ public final class Adam {
       parameters.pointer, gradients.pointer, firstMoments.pointer, secondMoments.pointer
     )
     let (b1, b2, eps) = (beta1, beta2, epsilon)
-    for i in range {
+
+    // Eight parameters per step with the scalar loop's operations in the same order, so both
+    // give the same bits; the scalar loop finishes the range.
+    typealias Vector = SIMD8<Float>
+    var i = range.lowerBound
+    while i + Vector.scalarCount <= range.upperBound {
+      let gradient = load(g + i)
+      let first = Vector(repeating: b1) * load(m + i) + Vector(repeating: 1 - b1) * gradient
+      let second =
+        Vector(repeating: b2) * load(v + i) + Vector(repeating: 1 - b2) * gradient * gradient
+      let denominator = second.squareRoot() / Vector(repeating: rootCorrection2) + eps
+      let step = Vector(repeating: stepSize) * first / denominator
+      store(first, to: m + i)
+      store(second, to: v + i)
+      store(load(p + i) - step, to: p + i)
+      i += Vector.scalarCount
+    }
+    while i < range.upperBound {
       m[i] = b1 * m[i] + (1 - b1) * g[i]
       v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
       let denominator = v[i].squareRoot() / rootCorrection2 + eps
       p[i] -= stepSize * m[i] / denominator
+      i += 1
     }
+  }
+
+  @inline(__always)
+  private func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+  }
+
+  @inline(__always)
+  private func store(_ values: SIMD8<Float>, to pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: values, as: SIMD8<Float>.self)
   }
 
   /// Runs one whole step: ``beginStep()`` and an update over every parameter.

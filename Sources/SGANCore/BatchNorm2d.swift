@@ -18,7 +18,7 @@
 /// ``updateRunningStatistics(using:)`` runs once per batch, on one replica. The plain
 /// ``forward(_:into:workspace:)`` and ``backward(outputGradient:input:output:into:workspace:)``
 /// run all phases on one shard, or use the running estimates when ``isTraining`` is false.
-public final class BatchNorm2d: Layer {
+public final class BatchNorm2d: InputGradientOnlyBackward {
   /// Number of channels, C.
   public let channels: Int
 
@@ -104,12 +104,10 @@ public final class BatchNorm2d: Layer {
       var s = 0.0
       var ss = 0.0
       for n in 0..<input.shape.batch {
-        let x = input.pointer + (n * C + c) * plane
-        for i in 0..<plane {
-          let value = Double(x[i])
-          s += value
-          ss += value * value
-        }
+        let (planeSum, planeSquares) = sumAndSumOfSquares(
+          input.pointer + (n * C + c) * plane, count: plane)
+        s += planeSum
+        ss += planeSquares
       }
       sums.sum[c] += s
       sums.sumOfProducts[c] += ss
@@ -153,9 +151,11 @@ public final class BatchNorm2d: Layer {
   }
 
   /// Adds this shard's Σdy and Σdy·x̂ per channel to `sums`, and the same values to the
-  /// gradients of beta and gamma. `input` is the tensor that the forward pass normalised.
+  /// gradients of beta and gamma unless `addingParameterGradients` is false. `input` is the
+  /// tensor that the forward pass normalised.
   public func accumulateBackwardSums(
-    outputGradient: Tensor, input: Tensor, into sums: ChannelSums
+    outputGradient: Tensor, input: Tensor, into sums: ChannelSums,
+    addingParameterGradients: Bool = true
   ) {
     guard let scaleGradient, let shiftGradient else {
       preconditionFailure("\(self) used before its parameters were bound")
@@ -166,18 +166,19 @@ public final class BatchNorm2d: Layer {
       var sdy = 0.0
       var sdyx = 0.0
       for n in 0..<input.shape.batch {
-        let x = input.pointer + (n * C + c) * plane
-        let dy = outputGradient.pointer + (n * C + c) * plane
-        for i in 0..<plane {
-          let g = Double(dy[i])
-          sdy += g
-          sdyx += g * Double((x[i] - m) * r)
-        }
+        let offset = (n * C + c) * plane
+        let (planeSum, planeProducts) = sumAndSumOfNormalizedProducts(
+          outputGradient.pointer + offset, input.pointer + offset, mean: m, inverseDeviation: r,
+          count: plane)
+        sdy += planeSum
+        sdyx += planeProducts
       }
       sums.sum[c] += sdy
       sums.sumOfProducts[c] += sdyx
-      shiftGradient[c] += Float(sdy)
-      scaleGradient[c] += Float(sdyx)
+      if addingParameterGradients {
+        shiftGradient[c] += Float(sdy)
+        scaleGradient[c] += Float(sdyx)
+      }
     }
     sums.count += input.shape.batch * plane
   }
@@ -238,8 +239,30 @@ public final class BatchNorm2d: Layer {
     outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor?,
     workspace: Workspace
   ) {
+    backward(
+      outputGradient: outputGradient, input: input, into: inputGradient,
+      addingParameterGradients: true)
+  }
+
+  /// Runs ``backward(outputGradient:input:output:into:workspace:)`` without adding to the
+  /// gradients of gamma and beta.
+  public func backwardInputOnly(
+    outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor,
+    workspace: Workspace
+  ) {
+    backward(
+      outputGradient: outputGradient, input: input, into: inputGradient,
+      addingParameterGradients: false)
+  }
+
+  private func backward(
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?,
+    addingParameterGradients: Bool
+  ) {
     ownBackwardSums.reset()
-    accumulateBackwardSums(outputGradient: outputGradient, input: input, into: ownBackwardSums)
+    accumulateBackwardSums(
+      outputGradient: outputGradient, input: input, into: ownBackwardSums,
+      addingParameterGradients: addingParameterGradients)
     guard let inputGradient else { return }
 
     if isTraining {

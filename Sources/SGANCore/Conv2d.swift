@@ -6,7 +6,7 @@
 /// Each group of G samples is lowered to one GEMM: the column matrices of the G inputs sit side
 /// by side in `cols [C * K * K, G * P]` and `Y [O, G * P] = weight [O, C * K * K] * cols`.
 /// Grouping keeps the product wide for layers whose output grid is small.
-public final class Conv2d: Layer {
+public final class Conv2d: InputGradientOnlyBackward {
   /// Number of input channels, C.
   public let inputChannels: Int
 
@@ -154,19 +154,43 @@ public final class Conv2d: Layer {
     outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor?,
     workspace: Workspace
   ) {
-    guard let weight, let weightGradient else {
+    guard let weightGradient else {
       preconditionFailure("\(self) used before its parameters were bound")
     }
+    if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
+    backward(
+      outputGradient: outputGradient, input: input, into: inputGradient,
+      weightGradient: weightGradient.pointer, workspace: workspace)
+  }
+
+  /// Overwrites `inputGradient` with `col2im(W^T * dY)` and leaves the parameter gradients
+  /// untouched. Skips the im2col of the input, which only the weight gradient needs.
+  public func backwardInputOnly(
+    outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor,
+    workspace: Workspace
+  ) {
+    backward(
+      outputGradient: outputGradient, input: input, into: inputGradient, weightGradient: nil,
+      workspace: workspace)
+  }
+
+  /// Runs the backward products group by group: `dW += dY * cols^T` when `weightGradient` is
+  /// given, and `inputGradient = col2im(W^T * dY)` when requested.
+  private func backward(
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?,
+    weightGradient: UnsafeMutablePointer<Float>?, workspace: Workspace
+  ) {
+    guard let weight else { preconditionFailure("\(self) used before its parameters were bound") }
     let grid = geometry(for: input.shape)
     let (O, P, rows) = (outputChannels, grid.gridCount, grid.columnRows)
     let group = samplesPerGroup(columnsPerSample: P, maxBatch: input.shape.batch)
     let columns = workspace.scratch  // [C * K * K, G * P], later dcols
     let staging = columns + rows * group * P  // [O, G * P]
 
-    if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
     if isFullyConnected(grid) {
       backwardFullyConnected(
-        outputGradient: outputGradient, input: input, into: inputGradient, workspace: workspace)
+        outputGradient: outputGradient, input: input, into: inputGradient,
+        weightGradient: weightGradient, workspace: workspace)
       return
     }
     if let inputGradient { inputGradient.fill(0) }
@@ -185,11 +209,13 @@ public final class Conv2d: Layer {
         dY = staging
       }
 
-      grid.imagesToColumns(
-        input.pointer + first * grid.imageCount, samples: samples, into: columns)
-      workspace.gemm(
-        transposeA: false, transposeB: true, m: O, n: rows, k: width,
-        a: dY, lda: width, b: columns, ldb: width, beta: 1, c: weightGradient.pointer, ldc: rows)
+      if let weightGradient {
+        grid.imagesToColumns(
+          input.pointer + first * grid.imageCount, samples: samples, into: columns)
+        workspace.gemm(
+          transposeA: false, transposeB: true, m: O, n: rows, k: width,
+          a: dY, lda: width, b: columns, ldb: width, beta: 1, c: weightGradient, ldc: rows)
+      }
 
       guard let inputGradient else { continue }
       workspace.gemm(
@@ -202,17 +228,20 @@ public final class Conv2d: Layer {
 }
 
 extension Conv2d {
-  /// Runs the backward pass of a fully connected convolution: `dW [O, C * K * K] += dYᵀ * X` and
-  /// `dX [N, C * K * K] = dY [N, O] * W`.
+  /// Runs the backward pass of a fully connected convolution: `dW [O, C * K * K] += dYᵀ * X`
+  /// when `weightGradient` is given, and `dX [N, C * K * K] = dY [N, O] * W` when requested.
   private func backwardFullyConnected(
-    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?,
+    weightGradient: UnsafeMutablePointer<Float>?, workspace: Workspace
   ) {
-    guard let weight, let weightGradient else { return }
+    guard let weight else { return }
     let (N, O, rows) = (input.shape.batch, outputChannels, input.shape.sampleCount)
-    workspace.gemm(
-      transposeA: true, transposeB: false, m: O, n: rows, k: N,
-      a: outputGradient.pointer, lda: O, b: input.pointer, ldb: rows,
-      beta: 1, c: weightGradient.pointer, ldc: rows)
+    if let weightGradient {
+      workspace.gemm(
+        transposeA: true, transposeB: false, m: O, n: rows, k: N,
+        a: outputGradient.pointer, lda: O, b: input.pointer, ldb: rows,
+        beta: 1, c: weightGradient, ldc: rows)
+    }
 
     guard let inputGradient else { return }
     workspace.gemm(

@@ -8,7 +8,7 @@
 /// of im2col and col2im swap. For a group of G samples, with the inputs side by side in
 /// `X [C, G * Q]`: `cols [O * K * K, G * Q] = weight^T * X`, and col2im of each sample's
 /// columns adds them into its output image.
-public final class ConvTranspose2d: Layer {
+public final class ConvTranspose2d: InputGradientOnlyBackward {
   /// Number of input channels, C.
   public let inputChannels: Int
 
@@ -165,19 +165,43 @@ public final class ConvTranspose2d: Layer {
     outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor?,
     workspace: Workspace
   ) {
-    guard let weight, let weightGradient else {
+    guard let weightGradient else {
       preconditionFailure("\(self) used before its parameters were bound")
     }
+    if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
+    backward(
+      outputGradient: outputGradient, input: input, into: inputGradient,
+      weightGradient: weightGradient.pointer, workspace: workspace)
+  }
+
+  /// Overwrites `inputGradient` with `W * cols(dY)` and leaves the parameter gradients
+  /// untouched.
+  public func backwardInputOnly(
+    outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor,
+    workspace: Workspace
+  ) {
+    backward(
+      outputGradient: outputGradient, input: input, into: inputGradient, weightGradient: nil,
+      workspace: workspace)
+  }
+
+  /// Runs the backward products group by group: `dW += X * cols(dY)^T` when
+  /// `weightGradient` is given, and `inputGradient = W * cols(dY)` when requested.
+  private func backward(
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?,
+    weightGradient: UnsafeMutablePointer<Float>?, workspace: Workspace
+  ) {
+    guard let weight else { preconditionFailure("\(self) used before its parameters were bound") }
     let grid = geometry(for: input.shape)
     let (C, Q, rows) = (inputChannels, grid.gridCount, grid.columnRows)
     let group = samplesPerGroup(columnsPerSample: Q, maxBatch: input.shape.batch)
     let columns = workspace.scratch  // [O * K * K, G * Q]
     let staging = columns + rows * group * Q  // [C, G * Q]
 
-    if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
     if isFullyConnected(input.shape) {
       backwardFullyConnected(
-        outputGradient: outputGradient, input: input, into: inputGradient, workspace: workspace)
+        outputGradient: outputGradient, input: input, into: inputGradient,
+        weightGradient: weightGradient, workspace: workspace)
       return
     }
 
@@ -188,17 +212,19 @@ public final class ConvTranspose2d: Layer {
       grid.imagesToColumns(
         outputGradient.pointer + first * grid.imageCount, samples: samples, into: columns)
 
-      let sampleInput = input.pointer + first * C * Q
-      let x: UnsafeMutablePointer<Float>
-      if samples == 1 {
-        x = sampleInput
-      } else {
-        gatherSamples(sampleInput, samples: samples, rows: C, columns: Q, into: staging)
-        x = staging
+      if let weightGradient {
+        let sampleInput = input.pointer + first * C * Q
+        let x: UnsafeMutablePointer<Float>
+        if samples == 1 {
+          x = sampleInput
+        } else {
+          gatherSamples(sampleInput, samples: samples, rows: C, columns: Q, into: staging)
+          x = staging
+        }
+        workspace.gemm(
+          transposeA: false, transposeB: true, m: C, n: rows, k: width,
+          a: x, lda: width, b: columns, ldb: width, beta: 1, c: weightGradient, ldc: rows)
       }
-      workspace.gemm(
-        transposeA: false, transposeB: true, m: C, n: rows, k: width,
-        a: x, lda: width, b: columns, ldb: width, beta: 1, c: weightGradient.pointer, ldc: rows)
 
       guard let inputGradient else { continue }
       let sampleInputGradient = inputGradient.pointer + first * C * Q
@@ -215,16 +241,20 @@ public final class ConvTranspose2d: Layer {
 
 extension ConvTranspose2d {
   /// Runs the backward pass of a fully connected transposed convolution:
-  /// `dW [C, O * K * K] += Xᵀ * dY` and `dX [N, C] = dY [N, O * K * K] * Wᵀ`.
+  /// `dW [C, O * K * K] += Xᵀ * dY` when `weightGradient` is given, and
+  /// `dX [N, C] = dY [N, O * K * K] * Wᵀ` when requested.
   private func backwardFullyConnected(
-    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?, workspace: Workspace
+    outputGradient: Tensor, input: Tensor, into inputGradient: Tensor?,
+    weightGradient: UnsafeMutablePointer<Float>?, workspace: Workspace
   ) {
-    guard let weight, let weightGradient else { return }
+    guard let weight else { return }
     let (N, C, rows) = (input.shape.batch, inputChannels, outputGradient.shape.sampleCount)
-    workspace.gemm(
-      transposeA: true, transposeB: false, m: C, n: rows, k: N,
-      a: input.pointer, lda: C, b: outputGradient.pointer, ldb: rows,
-      beta: 1, c: weightGradient.pointer, ldc: rows)
+    if let weightGradient {
+      workspace.gemm(
+        transposeA: true, transposeB: false, m: C, n: rows, k: N,
+        a: input.pointer, lda: C, b: outputGradient.pointer, ldb: rows,
+        beta: 1, c: weightGradient, ldc: rows)
+    }
 
     guard let inputGradient else { return }
     workspace.gemm(

@@ -57,7 +57,8 @@ struct ConvolutionGeometry: Sendable, Equatable {
   /// columns `g * OH * OW ..< (g + 1) * OH * OW`.
   ///
   /// The loop runs over kernel rows outermost, so each output row is written front to back
-  /// and the valid range of each kernel column is computed once for the whole group.
+  /// and the valid range of each kernel column is computed once for the whole group. Stride 2,
+  /// DCGAN's, gathers four values per vector step.
   func imagesToColumns(
     _ images: UnsafePointer<Float>, samples: Int, into columns: UnsafeMutablePointer<Float>
   ) {
@@ -66,32 +67,36 @@ struct ConvolutionGeometry: Sendable, Equatable {
 
     for c in 0..<channels {
       for kh in 0..<K {
+        // Grid rows whose image row oh * S - P + kh lies inside 0 ..< H.
+        let rows = validGridRows(kernelRow: kh)
         for kw in 0..<K {
           let row = columns + ((c * K + kh) * K + kw) * leadingDimension
           let valid = validGridColumns(kernelColumn: kw)
+          let (lower, upper) = (valid.lowerBound, valid.upperBound)
 
           for g in 0..<samples {
             let plane = images + g * imageCount + c * H * W
             let block = row + g * grid
-            for oh in 0..<OH {
+            block.update(repeating: 0, count: rows.lowerBound * OW)
+            for oh in rows {
               let destination = block + oh * OW
-              let ih = oh * S - P + kh
-              if ih < 0 || ih >= H {
-                destination.update(repeating: 0, count: OW)
-                continue
-              }
 
               // source[ow * S] is the image value under grid column ow.
-              let source = plane + ih * W - P + kw
-              destination.update(repeating: 0, count: valid.lowerBound)
-              if S == 1 {
-                (destination + valid.lowerBound).update(
-                  from: source + valid.lowerBound, count: valid.count)
-              } else {
-                for ow in valid { destination[ow] = source[ow * S] }
+              let source = plane + (oh * S - P + kh) * W - P + kw
+              for ow in 0..<lower { destination[ow] = 0 }
+              switch S {
+              case 1:
+                (destination + lower).update(from: source + lower, count: upper - lower)
+              case 2:
+                copyEvenElements(
+                  from: source + 2 * lower, into: destination + lower, count: upper - lower)
+              default:
+                for ow in lower..<upper { destination[ow] = source[ow * S] }
               }
-              (destination + valid.upperBound).update(repeating: 0, count: OW - valid.upperBound)
+              for ow in upper..<OW { destination[ow] = 0 }
             }
+            (block + rows.upperBound * OW).update(
+              repeating: 0, count: (OH - rows.upperBound) * OW)
           }
         }
       }
@@ -102,37 +107,115 @@ struct ConvolutionGeometry: Sendable, Equatable {
   /// its position in the `samples` images `[G, C, H, W]`, the adjoint of
   /// ``imagesToColumns(_:samples:into:)``. Entries that fall into the padding are dropped.
   /// `images` is accumulated into, not overwritten.
+  ///
+  /// With stride 2, kernel columns kw and kw + 1 land on alternate image columns, so the loop
+  /// takes them in pairs and adds eight interleaved values per vector step.
   func addColumnsToImages(
     _ columns: UnsafePointer<Float>, samples: Int, into images: UnsafeMutablePointer<Float>
   ) {
-    let (K, S, P, H, W, OH, OW) = (kernel, stride, padding, height, width, gridHeight, gridWidth)
+    let (K, S, P, H, W, OW) = (kernel, stride, padding, height, width, gridWidth)
     let (grid, leadingDimension) = (gridCount, samples * gridCount)
 
     for c in 0..<channels {
       for kh in 0..<K {
-        for kw in 0..<K {
-          let row = columns + ((c * K + kh) * K + kw) * leadingDimension
-          let valid = validGridColumns(kernelColumn: kw)
+        let rows = validGridRows(kernelRow: kh)
+        var kw = 0
+        while kw < K {
+          // Pairs of kernel columns for stride 2; single kernel columns otherwise.
+          let paired = S == 2 && kw + 1 < K
+          let rowA = columns + ((c * K + kh) * K + kw) * leadingDimension
+          let rowB = rowA + leadingDimension
+          let validA = validGridColumns(kernelColumn: kw)
+          let validB = paired ? validGridColumns(kernelColumn: kw + 1) : 0..<0
+          let common = max(validA.lowerBound, validB.lowerBound)..<min(
+            validA.upperBound, validB.upperBound)
 
           for g in 0..<samples {
             let plane = images + g * imageCount + c * H * W
-            let block = row + g * grid
-            for oh in 0..<OH {
-              let ih = oh * S - P + kh
-              if ih < 0 || ih >= H { continue }
-
-              let source = block + oh * OW
-              let destination = plane + ih * W - P + kw
-              if S == 1 {
-                for ow in valid { destination[ow] += source[ow] }
-              } else {
-                for ow in valid { destination[ow * S] += source[ow] }
+            for oh in rows {
+              let offset = g * grid + oh * OW
+              // destination[ow * S] is the image value under grid column ow for kw.
+              let destination = plane + (oh * S - P + kh) * W - P + kw
+              let a = rowA + offset
+              if !paired {
+                if S == 1 {
+                  for ow in validA { destination[ow] += a[ow] }
+                } else {
+                  for ow in validA { destination[ow * S] += a[ow] }
+                }
+                continue
               }
+
+              let b = rowB + offset
+              if common.isEmpty {
+                for ow in validA { destination[2 * ow] += a[ow] }
+                for ow in validB { destination[2 * ow + 1] += b[ow] }
+                continue
+              }
+              for ow in validA.lowerBound..<common.lowerBound { destination[2 * ow] += a[ow] }
+              for ow in validB.lowerBound..<common.lowerBound { destination[2 * ow + 1] += b[ow] }
+              addInterleaved(
+                a + common.lowerBound, b + common.lowerBound,
+                into: destination + 2 * common.lowerBound, count: common.count)
+              for ow in common.upperBound..<validA.upperBound { destination[2 * ow] += a[ow] }
+              for ow in common.upperBound..<validB.upperBound { destination[2 * ow + 1] += b[ow] }
             }
           }
+          kw += paired ? 2 : 1
         }
       }
     }
+  }
+
+  /// Returns the grid rows `oh` whose image row `oh * S - P + kh` lies inside `0 ..< H`.
+  @inline(__always)
+  func validGridRows(kernelRow kh: Int) -> Range<Int> {
+    let lower = max(0, ceilingDivide(padding - kh, stride))
+    let upper = min(gridHeight, floorDivide(height - 1 + padding - kh, stride) + 1)
+    return lower..<max(lower, upper)
+  }
+}
+
+/// Writes `destination[i] = source[2 * i]` for `i < count`, four values per vector step.
+/// Reads no further than `source[2 * (count - 1)]`.
+@inline(__always)
+func copyEvenElements(
+  from source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int
+) {
+  var i = 0
+  // A step reads source[2i ... 2i + 7], which stays inside the row while i + 5 <= count.
+  while i + 5 <= count {
+    let values = UnsafeRawPointer(source + 2 * i).loadUnaligned(as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(destination + i).storeBytes(of: values.evenHalf, as: SIMD4<Float>.self)
+    i += 4
+  }
+  while i < count {
+    destination[i] = source[2 * i]
+    i += 1
+  }
+}
+
+/// Adds `a[i]` to `destination[2 * i]` and `b[i]` to `destination[2 * i + 1]` for `i < count`,
+/// eight values per vector step.
+@inline(__always)
+func addInterleaved(
+  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+  into destination: UnsafeMutablePointer<Float>, count: Int
+) {
+  var i = 0
+  while i + 4 <= count {
+    var pair = SIMD8<Float>()
+    pair.evenHalf = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD4<Float>.self)
+    pair.oddHalf = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD4<Float>.self)
+    let target = UnsafeMutableRawPointer(destination + 2 * i)
+    let sum = target.loadUnaligned(as: SIMD8<Float>.self) + pair
+    target.storeBytes(of: sum, as: SIMD8<Float>.self)
+    i += 4
+  }
+  while i < count {
+    destination[2 * i] += a[i]
+    destination[2 * i + 1] += b[i]
+    i += 1
   }
 }
 

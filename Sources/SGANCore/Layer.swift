@@ -80,6 +80,21 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   func makeUnboundCopy() -> any Layer
 }
 
+/// A layer with parameters whose backward pass can leave its parameter gradients alone.
+///
+/// A generator step backpropagates through the discriminator only to reach the images, and
+/// discards the discriminator's parameter gradients. Skipping them saves a third of the
+/// discriminator's backward work there. Parameter-free layers need no such method: their
+/// plain backward pass computes only the input gradient.
+public protocol InputGradientOnlyBackward: Layer {
+  /// Computes only the gradient with respect to `input`, overwriting `inputGradient`, and
+  /// leaves the parameter gradients untouched. Arguments are those of
+  /// ``Layer/backward(outputGradient:input:output:into:workspace:)``.
+  func backwardInputOnly(
+    outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor,
+    workspace: Workspace)
+}
+
 extension Layer {
   /// No parameters.
   public var parameterDeclarations: [ParameterDeclaration] { [] }

@@ -3,7 +3,7 @@
 /// Letters: N batch, I input features (C·H·W of the input, flattened per sample), O output
 /// features. The input `[N, C, H, W]` is read as the matrix `[N, I]`; the output is
 /// `[N, O, 1, 1]`.
-public final class Linear: Layer {
+public final class Linear: InputGradientOnlyBackward {
   /// Number of input features, I.
   public let inputFeatures: Int
 
@@ -78,7 +78,7 @@ public final class Linear: Layer {
     outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor?,
     workspace: Workspace
   ) {
-    guard let weight, let weightGradient else {
+    guard let weightGradient else {
       preconditionFailure("\(self) used before its parameters were bound")
     }
     let (N, I, O) = (input.shape.batch, inputFeatures, outputFeatures)
@@ -89,6 +89,18 @@ public final class Linear: Layer {
     if let biasGradient { addChannelSums(of: outputGradient, to: biasGradient.pointer) }
 
     guard let inputGradient else { return }
+    backwardInputOnly(
+      outputGradient: outputGradient, input: input, output: output, into: inputGradient,
+      workspace: workspace)
+  }
+
+  /// Overwrites `inputGradient` with `dY · W` and leaves the parameter gradients untouched.
+  public func backwardInputOnly(
+    outputGradient: Tensor, input: Tensor, output: Tensor, into inputGradient: Tensor,
+    workspace: Workspace
+  ) {
+    guard let weight else { preconditionFailure("\(self) used before its parameters were bound") }
+    let (N, I, O) = (input.shape.batch, inputFeatures, outputFeatures)
     workspace.gemm(
       transposeA: false, transposeB: false, m: N, n: I, k: O,
       a: outputGradient.pointer, lda: O, b: weight.pointer, ldb: I,

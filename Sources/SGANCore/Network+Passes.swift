@@ -44,13 +44,19 @@ extension Network {
   }
 
   /// Runs a whole backward pass from `outputGradient`, the loss gradient with respect to the
-  /// last forward pass's output. Parameter gradients are added into ``gradients``; the input
-  /// gradient is written to ``inputGradient`` only when `computeInputGradient` is set.
-  public func backward(outputGradient: Tensor, computeInputGradient: Bool = false) {
+  /// last forward pass's output. Parameter gradients are added into ``gradients`` unless
+  /// `computeParameterGradients` is false; the input gradient is written to ``inputGradient``
+  /// only when `computeInputGradient` is set.
+  public func backward(
+    outputGradient: Tensor, computeInputGradient: Bool = false,
+    computeParameterGradients: Bool = true
+  ) {
     if mode == .inference {
       setOutputGradient(outputGradient)
       for index in layers.indices.reversed() {
-        runBackward(index, computeInputGradient: computeInputGradient)
+        runBackward(
+          index, computeInputGradient: computeInputGradient,
+          computeParameterGradients: computeParameterGradients)
       }
       return
     }
@@ -59,7 +65,8 @@ extension Network {
       backwardSegment(
         segment, outputGradient: outputGradient,
         combinedSums: segment < batchNormLayerIndices.count ? backwardSums[segment] : nil,
-        computeInputGradient: computeInputGradient)
+        computeInputGradient: computeInputGradient,
+        computeParameterGradients: computeParameterGradients)
     }
   }
 
@@ -117,12 +124,16 @@ extension Network {
   ///   - combinedSums: For `segment < segmentCount - 1`, the whole batch's backward sums of
   ///     batch norm `segment` (the shards' ``backwardSums`` added together).
   ///   - computeInputGradient: Whether segment 0 writes ``inputGradient``.
+  ///   - computeParameterGradients: Whether the segment adds parameter gradients into
+  ///     ``gradients``. When false, layers that conform to ``InputGradientOnlyBackward`` and
+  ///     batch norm leave them untouched; other layers add theirs as usual.
   ///
   /// For `segment > 0` the segment ends by writing this shard's Σdy and Σdy·x̂ of batch norm
-  /// `segment - 1` to `backwardSums[segment - 1]` and adding them to that layer's gradients.
+  /// `segment - 1` to `backwardSums[segment - 1]` and, when computing parameter gradients,
+  /// adding them to that layer's gradients.
   public func backwardSegment(
     _ segment: Int, outputGradient: Tensor, combinedSums: ChannelSums?,
-    computeInputGradient: Bool = false
+    computeInputGradient: Bool = false, computeParameterGradients: Bool = true
   ) {
     precondition(mode == .training, "segments run in training mode only")
     precondition(
@@ -149,7 +160,9 @@ extension Network {
 
     let first = segment > 0 ? batchNormLayerIndices[segment - 1] + 1 : 0
     for index in stride(from: last, through: first, by: -1) {
-      runBackward(index, computeInputGradient: computeInputGradient)
+      runBackward(
+        index, computeInputGradient: computeInputGradient,
+        computeParameterGradients: computeParameterGradients)
     }
 
     if segment > 0 {
@@ -158,7 +171,7 @@ extension Network {
       measure(layer: index, backward: true) {
         batchNorms[segment - 1].accumulateBackwardSums(
           outputGradient: self.outputGradient(ofLayer: index), input: layerInput(index),
-          into: backwardSums[segment - 1])
+          into: backwardSums[segment - 1], addingParameterGradients: computeParameterGradients)
       }
     }
   }
@@ -176,13 +189,24 @@ extension Network {
     }
   }
 
-  private func runBackward(_ index: Int, computeInputGradient: Bool) {
+  private func runBackward(
+    _ index: Int, computeInputGradient: Bool, computeParameterGradients: Bool
+  ) {
+    let destination = inputGradient(ofLayer: index, computeInputGradient: computeInputGradient)
+    if !computeParameterGradients, let layer = layers[index] as? InputGradientOnlyBackward {
+      guard let destination else { return }
+      measure(layer: index, backward: true) {
+        layer.backwardInputOnly(
+          outputGradient: outputGradient(ofLayer: index), input: layerInput(index),
+          output: layerOutput(index), into: destination, workspace: workspace)
+      }
+      return
+    }
+
     measure(layer: index, backward: true) {
       layers[index].backward(
         outputGradient: outputGradient(ofLayer: index), input: layerInput(index),
-        output: layerOutput(index),
-        into: inputGradient(ofLayer: index, computeInputGradient: computeInputGradient),
-        workspace: workspace)
+        output: layerOutput(index), into: destination, workspace: workspace)
     }
   }
 

@@ -66,47 +66,26 @@ extension Trainer {
   func runIteration() throws -> TrainingLogRow {
     let configuration = self.configuration
     let iterationStart = monotonicSeconds()
-    let noisePerIteration = configuration.discriminatorSteps + configuration.generatorSteps - 1
-    let noiseBase = iteration * noisePerIteration
-    step.resetTimes()
 
-    var discriminator = DiscriminatorStepResult(
-      loss: .nan, logPartition: .nan, meanRealProbability: .nan)
     var epoch = reader.position.epoch
-    for update in 0..<configuration.discriminatorSteps {
-      let dataStart = monotonicSeconds()
-      epoch = reader.position.epoch
-      try reader.nextBatch(
-        into: UnsafeMutableBufferPointer(start: realBatch.pointer, count: realBatch.count))
-      step.addDataWait(monotonicSeconds() - dataStart)
-
-      discriminator = step.discriminatorStep(realBatch: realBatch, noiseIndex: noiseBase + update)
-      try checkFinite(discriminator.loss, "the discriminator loss")
-      try checkFinite(step.updateDiscriminator(), "a discriminator parameter")
-    }
-
-    var generatorLoss = Double.nan
-    for update in 0..<configuration.generatorSteps {
-      let noiseIndex =
-        update == 0 ? nil : noiseBase + configuration.discriminatorSteps + update - 1
-      generatorLoss = step.generatorStep(noiseIndex: noiseIndex)
-      try checkFinite(generatorLoss, "the generator loss")
-      try checkFinite(step.updateGenerator(), "a generator parameter")
-    }
+    let result = try step.runIteration(
+      iteration, discriminatorSteps: configuration.discriminatorSteps,
+      generatorSteps: configuration.generatorSteps, realBatch: realBatch,
+      loadRealBatch: {
+        epoch = reader.position.epoch
+        try reader.nextBatch(
+          into: UnsafeMutableBufferPointer(start: realBatch.pointer, count: realBatch.count))
+      },
+      check: { isFinite, what in try checkFinite(isFinite, what) })
 
     let seconds = monotonicSeconds() - iterationStart
     let images = Double(configuration.batchSize * configuration.discriminatorSteps)
+    let discriminator = result.discriminator
     return TrainingLogRow(
       step: iteration + 1, epoch: epoch, discriminatorLoss: discriminator.loss,
-      generatorLoss: generatorLoss, logPartition: discriminator.logPartition,
+      generatorLoss: result.generatorLoss, logPartition: discriminator.logPartition,
       meanRealProbability: discriminator.meanRealProbability,
       imagesPerSecond: images / seconds, phases: step.times, stepSeconds: seconds)
-  }
-
-  private func checkFinite(_ value: Double, _ what: String) throws {
-    if !value.isFinite {
-      throw TrainingError.nonFinite(step: iteration + 1, what: what, lastCheckpoint: lastCheckpoint)
-    }
   }
 
   private func checkFinite(_ allFinite: Bool, _ what: String) throws {

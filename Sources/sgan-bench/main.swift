@@ -1,5 +1,7 @@
+import Foundation
 import SGANCommandLine
 import SGANCore
+import SGANTraining
 
 let layersCommand = Command(
   name: "sgan-bench layers",
@@ -34,9 +36,50 @@ let allocationsCommand = Command(
     .value("filters", "F", "Base filter count of both networks.", default: "16"),
   ])
 
+let stepCommand = Command(
+  name: "sgan-bench step",
+  summary: "Time sgan-train's training iteration for several thread counts.",
+  discussion: """
+    Runs the iteration sgan-train runs (discriminator step and Adam, then generator step and
+    Adam) on fresh networks for each thread count, after warm-up iterations. Strong scaling
+    keeps the batch; --weak multiplies it by the thread count. Also measures the sgemm rate on
+    1, 2 and each listed thread count up to the number of processors (every thread its own
+    square product), before and after the iterations.
+
+    Columns: median wall seconds per iteration (fastest and slowest), real images per second,
+    speed-up and efficiency over the first thread count, achieved GFLOP/s (analytic
+    convolution operations of the passes run, over the median time) and its share of the
+    sgemm rate on as many threads, then each phase's share of the iteration.
+
+    Example: sgan-bench step --threads 1,2 --iterations 5 --json step.json
+    """,
+  options: [
+    .value("threads", "LIST", "Comma-separated thread counts, run in order.", default: "1,2"),
+    .flag("weak", "Weak scaling: the batch sizes are per thread."),
+    .value("batch-size", "N", "Real images per step (per thread with --weak).", default: "64"),
+    .value(
+      "fake-size", "M", "Generated images per step (per thread with --weak).",
+      default: "the batch size"),
+    .value("loss", "NAME", "Loss: softmax or gan.", default: "softmax"),
+    .value("d-steps", "N", "Discriminator updates per iteration.", default: "1"),
+    .value("g-steps", "N", "Generator updates per iteration.", default: "1"),
+    .value("warm-up", "N", "Untimed iterations before timing, per thread count.", default: "1"),
+    .value("iterations", "N", "Timed iterations per thread count.", default: "5"),
+    .value("data", "FILE.h5", "Packed dataset to read real batches from.", default: "random"),
+    .value("image-size", "S", "Image side in pixels without --data: 32, 64 or 128.", default: "64"),
+    .value("latent-size", "NZ", "Length of the latent vector.", default: "100"),
+    .value("filters", "F", "Base filter count of both networks.", default: "64"),
+    .value(
+      "sgemm-size", "S", "Side of each thread's square sgemm reference; 0 skips it.",
+      default: "1024"),
+    .value("seed", "N", "Seed of initialisation, noise and data order.", default: "1"),
+    .value("csv", "FILE", "Also write the rows as CSV."),
+    .value("json", "FILE", "Also write the whole result as JSON (for tools/plot_scaling.py)."),
+  ])
+
 let tool = ToolWithSubcommands(
   name: "sgan-bench", summary: "Benchmarks of the Softmax GAN engine.",
-  subcommands: [layersCommand, allocationsCommand])
+  subcommands: [layersCommand, stepCommand, allocationsCommand])
 
 /// Reads the architecture options shared by the subcommands.
 /// - Throws: `UsageError` for a value outside the range or an unsupported architecture.
@@ -57,10 +100,63 @@ func configuration(from arguments: ParsedArguments, defaultFilters: Int) throws
   return configuration
 }
 
+/// Runs `sgan-bench step`, prints the report and writes the requested files.
+/// - Throws: `UsageError` for invalid options; benchmark and file errors as they come.
+func runStepBenchmark(_ arguments: ParsedArguments) throws {
+  var settings = StepBenchmark.Settings()
+  settings.architecture = try configuration(from: arguments, defaultFilters: 64)
+  settings.threadCounts = try arguments.intList("threads", default: [1, 2], range: 1...4096)!
+  settings.weakScaling = arguments.flag("weak")
+  settings.batchSize = try arguments.int("batch-size", default: 64, range: 1...65536)!
+  settings.generatedSize = try arguments.int(
+    "fake-size", default: settings.batchSize, range: 1...65536)!
+  let loss = try arguments.choice("loss", ["softmax", "gan"], default: "softmax")!
+  settings.loss = loss == "softmax" ? .softmax : .standard
+  settings.discriminatorSteps = try arguments.int("d-steps", default: 1, range: 1...100)!
+  settings.generatorSteps = try arguments.int("g-steps", default: 1, range: 1...100)!
+  settings.warmUpIterations = try arguments.int("warm-up", default: 1, range: 0...1000)!
+  settings.timedIterations = try arguments.int("iterations", default: 5, range: 1...10000)!
+  settings.dataPath = arguments.string("data")
+  settings.sgemmSize = try arguments.int("sgemm-size", default: 1024, range: 0...8192)!
+  settings.seed = UInt64(try arguments.int("seed", default: 1, range: 0...Int.max)!)
+
+  let result = try StepBenchmark.run(settings, progress: { Console.info($0) })
+  Console.info("")
+  Console.info(result.report)
+
+  if let path = arguments.string("csv") {
+    try writeOutput(Data(result.csv.utf8), to: path, option: "csv")
+  }
+  if let path = arguments.string("json") {
+    try writeOutput(try result.jsonData(), to: path, option: "json")
+  }
+}
+
+/// An output file that could not be written.
+struct OutputWriteError: Error, CustomStringConvertible {
+  var path: String
+  var reason: String
+  var description: String { "cannot write '\(path)': \(reason); check the folder exists" }
+}
+
+/// Writes `data` to `path` for option `--option`.
+/// - Throws: `OutputWriteError` naming the path.
+func writeOutput(_ data: Data, to path: String, option: String) throws {
+  do {
+    try data.write(to: URL(fileURLWithPath: path))
+  } catch {
+    throw OutputWriteError(path: path, reason: error.localizedDescription)
+  }
+  Console.info("wrote --\(option) '\(path)'")
+}
+
 runTool("sgan-bench") {
   let (command, arguments) = try tool.parse(Array(CommandLine.arguments.dropFirst()))
 
   switch command.name {
+  case stepCommand.name:
+    try runStepBenchmark(arguments)
+
   case layersCommand.name:
     let result = try LayerBenchmark.run(
       configuration: configuration(from: arguments, defaultFilters: 64),

@@ -61,8 +61,9 @@ extension GANStep {
 
   /// Runs the discriminator's backward passes from the workers' energy gradients: both halves
   /// when `includeReal`, else only the generated half. `inputGradient` asks for the gradient
-  /// with respect to the generated images, which the generator step needs.
-  func discriminatorBackward(includeReal: Bool, inputGradient: Bool) {
+  /// with respect to the generated images, which the generator step needs, and
+  /// `parameterGradients` for the discriminator's parameter gradients, which it does not.
+  func discriminatorBackward(includeReal: Bool, inputGradient: Bool, parameterGradients: Bool) {
     let segments = generatedDiscriminatorShards.segmentCount
     for segment in (0..<segments).reversed() {
       parallel(\.backward) { worker in
@@ -74,7 +75,7 @@ extension GANStep {
         generatedDiscriminatorShards.replicas[worker.index].backwardSegment(
           segment, outputGradient: worker.generatedEnergyGradient,
           combinedSums: generatedDiscriminatorShards.backwardInput(ofSegment: segment),
-          computeInputGradient: inputGradient)
+          computeInputGradient: inputGradient, computeParameterGradients: parameterGradients)
       }
       if segment > 0 {
         serial {

@@ -35,7 +35,7 @@ extension GANStep {
       discriminatorWorkerGradients[worker.index].fill(0)
       discriminatorEnergyGradients(worker, logPartition: logPartition)
     }
-    discriminatorBackward(includeReal: true, inputGradient: false)
+    discriminatorBackward(includeReal: true, inputGradient: false, parameterGradients: true)
 
     var terms = (loss: 0.0, realProbabilitySum: 0.0)
     serial { terms = combineLossTerms() }
@@ -73,7 +73,7 @@ extension GANStep {
       generatorWorkerGradients[worker.index].fill(0)
       generatorEnergyGradients(worker, logPartition: logPartition)
     }
-    discriminatorBackward(includeReal: false, inputGradient: true)
+    discriminatorBackward(includeReal: false, inputGradient: true, parameterGradients: false)
     generatorBackward()
 
     var terms = (loss: 0.0, realProbabilitySum: 0.0)
@@ -81,6 +81,10 @@ extension GANStep {
     reduceGradients(generatorWorkerGradients, into: generator, ranges: generatorRanges)
     return includeReal ? terms.loss + logPartition : terms.loss
   }
+
+  /// Whether the generator step computes the discriminator's parameter gradients. It does
+  /// not: it backpropagates through the discriminator only to reach the generated images.
+  public var computesDiscriminatorGradientsInGeneratorStep: Bool { false }
 
   /// Applies Adam to the discriminator with the gradients of the last discriminator step.
   /// Returns whether every updated parameter is finite.
