@@ -52,9 +52,7 @@ public final class GridRunner {
   ) throws -> [CellResult] {
     try FileManager.default.createDirectory(
       atPath: outputPath, withIntermediateDirectories: true)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try writeAtomically(try encoder.encode(spec), to: outputPath + "/spec.json")
+    try recordSpec()
 
     var results: [CellResult] = []
     for experiment in spec.experiments where only?.contains(experiment.name) ?? true {
@@ -83,6 +81,23 @@ public final class GridRunner {
       }
     }
     return results
+  }
+
+  /// Writes `spec.json` in the output folder: the experiments of an earlier spec there,
+  /// with those of this spec added or replaced by name, so that one folder can collect
+  /// grids run by several commands and one report covers them all.
+  func recordSpec() throws {
+    let path = outputPath + "/spec.json"
+    var merged = spec
+    if FileManager.default.fileExists(atPath: path) {
+      let earlier = try ExperimentSpec.read(from: path)
+      let names = Set(spec.experiments.map(\.name))
+      merged.experiments =
+        earlier.experiments.filter { !names.contains($0.name) } + spec.experiments
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try writeAtomically(try encoder.encode(merged), to: path)
   }
 
   private func runCell(
