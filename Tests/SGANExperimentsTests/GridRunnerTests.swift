@@ -13,7 +13,7 @@ func makeTemporaryDirectory() throws -> String {
   return path
 }
 
-/// A grid of 2 losses x 2 seeds on the ring with networks small enough to train in a moment.
+/// Returns a grid of 2 losses x 2 seeds on the ring with networks small enough to train in a moment.
 func tinyMixtureSpec(steps: Int = 12) -> ExperimentSpec {
   var base = SettingValues()
   base.mixture = .ring

@@ -20,7 +20,7 @@ struct LabelledImages {
       .invalidSetting(experiment: "classifier", setting: "dataPath", reason: "'\(path)' \(reason)")
     }
     guard shape.height == 32, shape.width == 32, shape.channels == 1 else {
-      throw invalid("holds \(shape) images; pack Fashion-MNIST with sgan-pack idx --size 32")
+      throw invalid("contains \(shape) images; pack Fashion-MNIST with sgan-pack idx --size 32")
     }
     guard let labels = try dataset.labels() else {
       throw invalid("has no labels; pack it with --labels and --test-labels")

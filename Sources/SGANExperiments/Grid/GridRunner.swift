@@ -4,7 +4,7 @@ import SGANTraining
 /// Runs every cell of an ``ExperimentSpec`` into an output folder, skipping finished cells and
 /// resuming partial ones from their checkpoints.
 ///
-/// A cell is finished when its folder holds `result.json`. A cell with a checkpoint but no
+/// A cell is finished when its folder contains `result.json`. A cell with a checkpoint but no
 /// result continues from the checkpoint, so an interrupted grid run by the same command again
 /// ends with the same results as an uninterrupted one (bit for bit at the same thread count).
 public final class GridRunner {
@@ -12,7 +12,7 @@ public final class GridRunner {
   public let outputPath: String
   public let threads: Int
 
-  /// Where progress lines go.
+  /// The receiver of progress lines.
   public var report: (String) -> Void = { _ in }
 
   /// Creates a runner; `threads` worker threads share each batch.
@@ -23,8 +23,8 @@ public final class GridRunner {
     self.threads = threads
   }
 
-  /// Every cell in run order: experiments, then settings, then seeds, then losses, so that
-  /// a grid stopped early has compared both losses on the first seeds.
+  /// Returns the cells of `experiment` in run order: settings, then seeds, then losses, so
+  /// that a grid stopped early has compared both losses on the first seeds.
   public func cells(of experiment: Experiment) -> [Cell] {
     var cells: [Cell] = []
     for setting in experiment.settings {

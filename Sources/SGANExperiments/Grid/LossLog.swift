@@ -16,7 +16,7 @@ public struct LossLogRow: Equatable, Sendable {
 /// The loss log of a mixture cell, `log.csv` with the columns `step,loss_d,loss_g,seconds`.
 ///
 /// Rows are kept in memory and appended to the file by ``flush()``, which the runner calls
-/// before each checkpoint, so the file never holds fewer rows than the checkpoint covers.
+/// before each checkpoint, so the file never contains fewer rows than the checkpoint covers.
 /// Rows after the checkpoint (from a session that stopped between the two writes) are dropped
 /// on resume.
 final class LossLog {

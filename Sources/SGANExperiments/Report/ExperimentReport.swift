@@ -2,10 +2,11 @@ import Foundation
 import SGANData
 import SGANTraining
 
-/// Writes the Markdown report of a grid folder: one section per experiment of its
-/// `spec.json`, with a results table (mean ± sample standard deviation over the seeds of the
-/// finished cells), sample figures of the first seed side by side (GAN left, Softmax GAN
-/// right) and discriminator loss curves.
+/// Writes the Markdown report of a grid folder, one section per experiment of its `spec.json`.
+///
+/// Each section has a results table with the mean ± sample standard deviation over the seeds
+/// of the finished cells. Below it come the first seed's samples side by side (GAN left,
+/// Softmax GAN right) and its discriminator loss curves.
 public final class ExperimentReport {
   public let gridPath: String
 
