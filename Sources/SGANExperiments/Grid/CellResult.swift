@@ -17,7 +17,7 @@ public struct Cell: Codable, Equatable, Hashable, Sendable {
     self.seed = seed
   }
 
-  /// The cell's folder under the grid's output folder `root`:
+  /// Returns the cell's folder under the grid's output folder `root`:
   /// `root/EXPERIMENT/SETTING/LOSS/seed-N`.
   public func path(in root: String) -> String {
     "\(root)/\(experiment)/\(setting)/\(loss.rawValue)/seed-\(seed)"
@@ -27,8 +27,8 @@ public struct Cell: Codable, Equatable, Hashable, Sendable {
   public var label: String { "\(experiment)/\(setting)/\(loss.rawValue)/seed-\(seed)" }
 }
 
-/// What a finished cell reports; stored as `result.json` in the cell's folder, whose presence
-/// marks the cell as finished.
+/// The outcome of a finished cell, stored as `result.json` in the cell's folder. The file's
+/// presence marks the cell as finished.
 public struct CellResult: Codable, Equatable, Sendable {
   /// The cell.
   public var cell: Cell

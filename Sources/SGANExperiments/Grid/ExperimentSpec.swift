@@ -1,7 +1,7 @@
 import Foundation
 import SGANTraining
 
-/// What an experiment trains: generators of two-dimensional mixtures or DCGAN image models.
+/// The kind of model an experiment trains: two-dimensional mixture generators or DCGAN.
 public enum ExperimentKind: String, Codable, Sendable {
   /// Fully connected networks on a ring or grid of Gaussians (``MixtureSettings``).
   case mixture
@@ -10,8 +10,8 @@ public enum ExperimentKind: String, Codable, Sendable {
   case image
 }
 
-/// Setting values that a spec file may give; every field is optional, and a missing one keeps
-/// the value of the level below (built-in defaults, then the experiment's `base`).
+/// Setting values that a spec file may give. Every field is optional, and a missing one keeps
+/// the value of the level below: the built-in defaults, then the experiment's `base`.
 public struct SettingValues: Codable, Equatable, Sendable {
   // Both kinds.
   public var steps: Int?
@@ -73,7 +73,7 @@ public struct Experiment: Codable, Equatable, Sendable {
   /// A heading for the report.
   public var title: String?
 
-  /// What the experiment trains.
+  /// The kind of model the experiment trains.
   public var kind: ExperimentKind
 
   /// The losses compared; every cell of a setting differs only in the loss and the seed.
@@ -107,9 +107,11 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
   /// - Throws: ``ExperimentError/invalidSpec(path:reason:)`` when the file cannot be read or
   ///   decoded, or a name is empty, repeated or not usable as a folder name.
   public static func read(from path: String) throws -> ExperimentSpec {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ExperimentError.file(path: path, reason: "not found or not readable; check the path")
+    }
     let spec: ExperimentSpec
     do {
-      let data = try Data(contentsOf: URL(fileURLWithPath: path))
       spec = try JSONDecoder().decode(ExperimentSpec.self, from: data)
     } catch {
       throw ExperimentError.invalidSpec(path: path, reason: "\(error)")

@@ -2,7 +2,7 @@
 /// cyclic Jacobi method.
 ///
 /// Each sweep applies a Givens rotation to every off-diagonal pair (p, q) in turn, chosen so
-/// that the rotated A[p][q] is zero; the off-diagonal norm falls quadratically once small.
+/// that the rotated A[p][q] is zero. The off-diagonal norm falls quadratically once small.
 /// The method is slower than LAPACK's divide and conquer (`dsyevd`) but accurate to a few ulps
 /// of the largest eigenvalue, and the matrices here (classifier features, d ≤ 256) are small.
 public struct SymmetricEigen: Sendable {
