@@ -1,3 +1,4 @@
+import SGANCommandLine
 import Foundation
 import SGANCore
 import SGANData
@@ -121,7 +122,9 @@ final class ImageRun {
       let end = min(configuration.steps, iterationBudget.map { completed + $0 } ?? Int.max)
       let trainer: Trainer
       if completed > 0 {
-        trainer = try Trainer(resumeIn: directory, steps: end, threads: configuration.threads)
+        trainer = try Trainer(
+          resumeIn: directory,
+          changes: ResumeChanges(steps: end, threads: configuration.threads))
       } else {
         var first = configuration
         first.steps = end

@@ -1,3 +1,4 @@
+import SGANCommandLine
 import Foundation
 import SGANCore
 import SGANData
