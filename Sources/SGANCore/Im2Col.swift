@@ -127,8 +127,9 @@ struct ConvolutionGeometry: Sendable, Equatable {
           let rowB = rowA + leadingDimension
           let validA = validGridColumns(kernelColumn: kw)
           let validB = paired ? validGridColumns(kernelColumn: kw + 1) : 0..<0
-          let common = max(validA.lowerBound, validB.lowerBound)..<min(
-            validA.upperBound, validB.upperBound)
+          let commonLower = max(validA.lowerBound, validB.lowerBound)
+          let commonUpper = min(validA.upperBound, validB.upperBound)
+          let common = commonLower..<max(commonLower, commonUpper)
 
           for g in 0..<samples {
             let plane = images + g * imageCount + c * H * W

@@ -36,7 +36,8 @@ extension Trainer {
       if iteration % configuration.logEvery == 0 || iteration == configuration.steps {
         let now = monotonicSeconds()
         let seconds = now - reportStart
-        report(progressLine(row, seconds: seconds, iterations: reportIterations, images: realImages))
+        report(
+          progressLine(row, seconds: seconds, iterations: reportIterations, images: realImages))
         reportStart = now
         reportIterations = 0
         realImages = 0

@@ -60,9 +60,9 @@ extension GANStep {
   }
 
   /// Runs the discriminator's backward passes from the workers' energy gradients: both halves
-  /// when `includeReal`, else only the generated half. `inputGradient` asks for the gradient
+  /// when `includeReal`, else only the generated half. `inputGradient` requests the gradient
   /// with respect to the generated images, which the generator step needs, and
-  /// `parameterGradients` for the discriminator's parameter gradients, which it does not.
+  /// `parameterGradients` the discriminator's parameter gradients, which it does not.
   func discriminatorBackward(includeReal: Bool, inputGradient: Bool, parameterGradients: Bool) {
     let segments = generatedDiscriminatorShards.segmentCount
     for segment in (0..<segments).reversed() {

@@ -20,7 +20,8 @@ extension GANStep {
       realBatch.shape.batch == realCount,
       "real batch \(realBatch.shape) does not hold the step's \(realCount) samples")
     for worker in workers {
-      worker.realInput = realBatch.samples(worker.realShard.lowerBound, count: worker.realShard.count)
+      worker.realInput = realBatch.samples(
+        worker.realShard.lowerBound, count: worker.realShard.count)
     }
 
     generate(noiseIndex: noiseIndex)
@@ -56,7 +57,8 @@ extension GANStep {
   /// samples enter Z_B. Only the generated half is backpropagated, down to the images and on
   /// through the generator.
   public func generatorStep(noiseIndex: Int?) -> Double {
-    precondition(workers[0].realInput != nil, "run a discriminator step first: it sets the real batch")
+    precondition(
+      workers[0].realInput != nil, "run a discriminator step first: it sets the real batch")
     if let noiseIndex {
       generate(noiseIndex: noiseIndex)
     }

@@ -13,7 +13,7 @@ extension StepBenchmarkResult {
     return ScalingProjection(oneThreadRow: row)
   }
 
-  /// How the operation count is made, for the report and the JSON file.
+  /// The rule for counting operations, printed in the report and stored in the JSON file.
   public var operationCountNote: String {
     "GFLOP/s = analytic operations of the passes the iteration runs (2 per multiply-add of "
       + "every convolution and transposed convolution: forward, weight gradients, input "
@@ -54,7 +54,8 @@ extension StepBenchmarkResult {
           "\(measured.threads)", "\(measured.realCount)+\(measured.generatedCount)",
           "\(format(measured.medianSeconds, 3)) (\(format(measured.minimumSeconds, 3))-"
             + "\(format(measured.maximumSeconds, 3)))",
-          format(measured.medianCPUSeconds, 3), format(measured.imagesPerSecond, 2), format(speedUp(measured), 2),
+          format(measured.medianCPUSeconds, 3), format(measured.imagesPerSecond, 2),
+          format(speedUp(measured), 2),
           percent(efficiency(measured)), format(measured.gigaflopsPerSecond, 1),
           reference.map { percent(measured.gigaflopsPerSecond / $0) } ?? "-",
           percent(shares.compute), percent(shares.combine), percent(shares.reduce),
@@ -107,7 +108,7 @@ extension StepBenchmarkResult {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The whole result as a JSON object: settings, sgemm references, every row with its
+  /// Encodes the whole result as a JSON object: settings, sgemm references, every row with its
   /// per-iteration times and phases, and the projection. Times are in seconds.
   public func jsonData() throws -> Data {
     let architecture = settings.architecture
@@ -131,14 +132,15 @@ extension StepBenchmarkResult {
       "rows": rows.map(jsonObject(for:)),
     ]
     if let projection {
-      object["projection"] = [
-        "fixed_fraction": projection.fixedFraction,
-        "fixed_seconds": projection.fixedSeconds,
-        "parallel_seconds": projection.parallelSeconds,
-        "threads": Self.projectedThreadCounts,
-        "strong_speed_up": Self.projectedThreadCounts.map(projection.strongSpeedUp(threads:)),
-        "weak_speed_up": Self.projectedThreadCounts.map(projection.weakSpeedUp(threads:)),
-      ] as [String: Any]
+      object["projection"] =
+        [
+          "fixed_fraction": projection.fixedFraction,
+          "fixed_seconds": projection.fixedSeconds,
+          "parallel_seconds": projection.parallelSeconds,
+          "threads": Self.projectedThreadCounts,
+          "strong_speed_up": Self.projectedThreadCounts.map(projection.strongSpeedUp(threads:)),
+          "weak_speed_up": Self.projectedThreadCounts.map(projection.weakSpeedUp(threads:)),
+        ] as [String: Any]
     }
     return try JSONSerialization.data(
       withJSONObject: sanitized(object), options: [.prettyPrinted, .sortedKeys])

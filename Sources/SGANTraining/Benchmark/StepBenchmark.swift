@@ -1,10 +1,10 @@
 import Foundation
 import SGANCore
+import SGANData
 
 #if canImport(Glibc)
   import Glibc
 #endif
-import SGANData
 
 /// Times the training iteration sgan-train runs (``GANStep/runIteration(_:discriminatorSteps:generatorSteps:realBatch:loadRealBatch:check:)``)
 /// for a list of thread counts, in strong scaling (the same batch for every thread count) or
@@ -15,7 +15,7 @@ import SGANData
 /// dataset read as sgan-train reads them. The machine's sgemm rate on T threads is measured
 /// before and after the iterations, for each thread count up to the number of processors.
 public enum StepBenchmark {
-  /// What to run.
+  /// The settings of one benchmark run.
   public struct Settings: Sendable {
     /// The networks' architecture. With a dataset, its image size and channels replace these.
     public var architecture = DCGANConfiguration()
@@ -69,7 +69,7 @@ public enum StepBenchmark {
   /// each stage.
   ///
   /// - Throws: `DCGANConfigurationError` for an unsupported architecture; reader errors for a
-  ///   dataset that cannot be read or holds fewer images than one batch.
+  ///   dataset that cannot be read or contains fewer images than one batch.
   public static func run(_ settings: Settings, progress: (String) -> Void = { _ in }) throws
     -> StepBenchmarkResult
   {
