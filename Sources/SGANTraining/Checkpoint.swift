@@ -28,17 +28,10 @@ public enum Checkpoint {
     to path: String, step: GANStep, iteration: Int, dataPosition: BatchPosition, seed: UInt64,
     imageShape: [Int], configurationJSON: String
   ) throws {
-    let output = try AtomicOutputFile(path: path)
-    do {
-      let file = try HDF5File.create(path: output.temporaryPath, overwrite: true)
+    try HDF5File.writeAtomically(to: path) { file in
       try writeContents(
         to: file, step: step, iteration: iteration, dataPosition: dataPosition, seed: seed,
         imageShape: imageShape, configurationJSON: configurationJSON)
-      try file.close()
-      try output.commit()
-    } catch {
-      output.abandon()
-      throw error
     }
   }
 

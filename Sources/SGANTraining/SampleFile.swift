@@ -12,17 +12,10 @@ public enum SampleFile {
     images: Tensor, latents: Tensor, range: InputRange, checkpoint: String, iteration: Int,
     seed: UInt64, to path: String
   ) throws {
-    let output = try AtomicOutputFile(path: path)
-    do {
-      let file = try HDF5File.create(path: output.temporaryPath, overwrite: true)
+    try HDF5File.writeAtomically(to: path) { file in
       try writeContents(
         to: file, images: images, latents: latents, range: range, checkpoint: checkpoint,
         iteration: iteration, seed: seed)
-      try file.close()
-      try output.commit()
-    } catch {
-      output.abandon()
-      throw error
     }
   }
 
