@@ -46,7 +46,8 @@ let stepCommand = Command(
     1, 2 and each listed thread count up to the number of processors (every thread its own
     square product), before and after the iterations.
 
-    Columns: median wall seconds per iteration (fastest and slowest), real images per second,
+    Columns: median wall seconds per iteration (fastest and slowest), median CPU seconds of
+    all threads per iteration (apart from time spent waiting for a core), real images per second,
     speed-up and efficiency over the first thread count, achieved GFLOP/s (analytic
     convolution operations of the passes run, over the median time) and its share of the
     sgemm rate on as many threads, then each phase's share of the iteration.
