@@ -26,6 +26,7 @@ let package = Package(
     .executable(name: "sgan-sample", targets: ["sgan-sample"]),
     .executable(name: "sgan-bench", targets: ["sgan-bench"]),
     .executable(name: "sgan-experiment", targets: ["sgan-experiment"]),
+    .executable(name: "sgan-mpi-check", targets: ["sgan-mpi-check"]),
   ],
   targets: [
     // MARK: C libraries
@@ -41,6 +42,8 @@ let package = Package(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
     // MARK: Libraries
 
@@ -60,6 +63,9 @@ let package = Package(
       dependencies: ["SGANCore", "SGANData", "SGANCommandLine"],
       swiftSettings: kernelSettings),
     .target(
+      name: "SGANMPI",
+      dependencies: ["CMPI", "SGANCore", "SGANCommandLine"]),
+    .target(
       name: "SGANExperiments",
       dependencies: ["SGANCore", "SGANData", "SGANTraining", "SGANCommandLine"],
       swiftSettings: kernelSettings),
@@ -68,16 +74,19 @@ let package = Package(
 
     .executableTarget(name: "sgan-pack", dependencies: ["SGANData", "SGANCommandLine"]),
     .executableTarget(
-      name: "sgan-train", dependencies: ["SGANTraining", "SGANCommandLine"]),
+      name: "sgan-train", dependencies: ["SGANTraining", "SGANMPI", "SGANCommandLine"]),
     .executableTarget(
       name: "sgan-sample", dependencies: ["SGANTraining", "SGANCommandLine"]),
     .executableTarget(
       name: "sgan-bench",
-      dependencies: ["SGANTraining", "SGANCore", "SGANData", "SGANCommandLine"],
+      dependencies: ["SGANTraining", "SGANMPI", "SGANCore", "SGANData", "SGANCommandLine"],
       swiftSettings: kernelSettings),
     .executableTarget(
       name: "sgan-experiment",
       dependencies: ["SGANExperiments", "SGANTraining", "SGANCommandLine"]),
+    .executableTarget(
+      name: "sgan-mpi-check",
+      dependencies: ["SGANMPI", "SGANCore", "SGANData", "SGANCommandLine"]),
 
     // MARK: Tests
 
@@ -90,6 +99,9 @@ let package = Package(
     .testTarget(
       name: "SGANExperimentsTests",
       dependencies: ["SGANExperiments", "SGANTraining", "SGANCore", "SGANData"]),
+    .testTarget(
+      name: "SGANMPITests",
+      dependencies: ["SGANMPI", "SGANTraining", "SGANCore", "SGANData"]),
   ],
   swiftLanguageModes: languageModes
 )

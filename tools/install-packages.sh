@@ -11,6 +11,8 @@ packages=(
   libpng-dev         # libpng 1.6 (pkg-config: libpng)
   libopenblas-dev    # OpenBLAS, pthread build (pkg-config: openblas)
   zlib1g-dev         # gzip-compressed IDX files (pkg-config: zlib)
+  libopenmpi-dev     # Open MPI for runs across processes (pkg-config: ompi-c)
+  openmpi-bin        # mpirun, which the MPI tests launch
   dataset-fashion-mnist  # Fashion-MNIST IDX files under /usr/share/datasets/fashion-mnist
 )
 

@@ -20,10 +20,28 @@ public enum Console {
   /// Whether standard output is a terminal, which selects the progress bar over plain lines.
   public static let outputIsTerminal: Bool = isatty(STDOUT_FILENO) != 0
 
+  nonisolated(unsafe) private static var quiet = false
+
+  /// Whether progress lines and warnings are dropped, as on every MPI rank but rank 0, whose
+  /// output would repeat rank 0's. Errors are still printed.
+  public static var isQuiet: Bool {
+    get {
+      lock.lock()
+      defer { lock.unlock() }
+      return quiet
+    }
+    set {
+      lock.lock()
+      defer { lock.unlock() }
+      quiet = newValue
+    }
+  }
+
   /// Prints one line to standard output.
   public static func info(_ message: String) {
     lock.lock()
     defer { lock.unlock() }
+    guard !quiet else { return }
     FileHandle.standardOutput.write(Data((message + "\n").utf8))
   }
 
@@ -31,6 +49,7 @@ public enum Console {
   public static func warning(_ message: String, key: String? = nil) {
     lock.lock()
     defer { lock.unlock() }
+    guard !quiet else { return }
     let countKey = key ?? message
     let count = (warningCounts[countKey] ?? 0) + 1
     warningCounts[countKey] = count

@@ -75,6 +75,10 @@ public struct RunRecord: Codable, Equatable, Sendable {
   /// The tool version that started the run.
   public var toolVersion: String
 
+  /// The number of processes (MPI ranks) of the run's latest session, each running
+  /// `configuration.threads` workers; nil in records written before processes existed.
+  public var processes: Int?
+
   /// Encodes the record as pretty-printed JSON with sorted keys.
   public func encoded() throws -> String {
     let encoder = JSONEncoder()

@@ -8,8 +8,9 @@ extension Trainer {
   /// checkpoints, and returns a summary.
   ///
   /// - Throws: `TrainingError.interrupted` after writing a checkpoint when `stop` receives a
-  ///   signal; `TrainingError.nonFinite` when a loss or a parameter is NaN or infinite, before
-  ///   the bad update reaches any checkpoint; reader and file errors as they come.
+  ///   signal (on any process); `TrainingError.nonFinite` when a loss or a parameter is NaN or
+  ///   infinite, before the bad update reaches any checkpoint; reader and file errors as they
+  ///   come.
   @discardableResult
   public func train(stop: StopRequest? = nil) throws -> TrainingSummary {
     let configuration = self.configuration
@@ -20,16 +21,17 @@ extension Trainer {
     var realImages = 0
 
     while iteration < configuration.steps {
-      if let signal = stop?.received {
+      if let signal = agreedStop(stop) {
         try writeCheckpoint()
         throw TrainingError.interrupted(
           signal: signal, step: iteration,
-          resumeCommand: "sgan-train --out \(run.path) --resume --steps \(configuration.steps)")
+          resumeCommand: launcherPrefix
+            + "sgan-train --out \(run.path) --resume --steps \(configuration.steps)")
       }
 
       let row = try runIteration()
       iteration += 1
-      log.append(row)
+      log?.append(row)
       reportIterations += 1
       realImages += configuration.batchSize * configuration.discriminatorSteps
 
@@ -61,6 +63,19 @@ extension Trainer {
     return TrainingSummary(
       iterations: iteration, seconds: monotonicSeconds() - start,
       checkpointPath: run.checkpointPath)
+  }
+
+  /// `mpirun -np P ` when the run has several processes, else nothing.
+  private var launcherPrefix: String {
+    group.size > 1 ? "mpirun -np \(group.size) " : ""
+  }
+
+  /// Returns the signal that asks the run to stop, or nil. With several processes they agree,
+  /// so all stop after the same iteration even when the signal reached only some of them.
+  private func agreedStop(_ stop: StopRequest?) -> String? {
+    let local = stop?.received
+    guard group.size > 1 else { return local }
+    return group.anyProcess(local != nil) ? local ?? "a signal to another rank" : nil
   }
 
   /// Runs one iteration: the discriminator updates, then the generator updates.
@@ -95,22 +110,30 @@ extension Trainer {
     }
   }
 
-  /// Writes the checkpoint of the current iteration atomically.
+  /// Writes the checkpoint of the current iteration atomically; rank 0 writes, and every
+  /// process learns whether it succeeded.
   public func writeCheckpoint() throws {
-    try Checkpoint.write(
-      to: run.checkpointPath, step: step, iteration: iteration, dataPosition: reader.position,
-      seed: configuration.seed, imageShape: record.imageShape,
-      configurationJSON: try configurationJSON())
+    try group.collectively {
+      guard writesOutput else { return }
+      try Checkpoint.write(
+        to: run.checkpointPath, step: step, iteration: iteration, dataPosition: reader.position,
+        seed: configuration.seed, imageShape: record.imageShape,
+        configurationJSON: try configurationJSON())
+    }
     lastCheckpoint = run.checkpointPath
   }
 
   /// Generates the fixed latent batch with the generator in inference mode and writes the
-  /// 8x8 grid `samples/step-NNNNNN.png`.
+  /// 8x8 grid `samples/step-NNNNNN.png`; rank 0 writes, and every process learns whether it
+  /// succeeded.
   public func writeSamples() throws {
-    let images = sampler.forward(sampleLatents)
-    try SampleGrid.write(
-      images, range: configuration.inputRange, columns: 8,
-      toPath: run.samplePath(iteration: iteration))
+    try group.collectively {
+      guard writesOutput else { return }
+      let images = sampler.forward(sampleLatents)
+      try SampleGrid.write(
+        images, range: configuration.inputRange, columns: 8,
+        toPath: run.samplePath(iteration: iteration))
+    }
   }
 
   private func configurationJSON() throws -> String {

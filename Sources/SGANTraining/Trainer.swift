@@ -28,6 +28,12 @@ public struct TrainingSummary: Sendable {
 /// reuses the last generated batch and the last real batch, as DCGAN does; further ones draw
 /// new latent vectors. Latent noise for iteration i comes from the noise indices
 /// i·(d + g - 1) ..< (i + 1)·(d + g - 1), so it depends only on the seed and the iteration.
+///
+/// Across processes (MPI ranks, through a ``ProcessGroup``), every rank builds the same
+/// networks, reads only its slice of each real batch, and runs the step on it; rank 0 alone
+/// writes the run folder. Checks that can fail on one rank (opening the data, reading the
+/// checkpoint, writing files) are agreed on collectively, so every rank stops together with
+/// an error naming the ranks that failed.
 public final class Trainer {
   /// The run folder.
   public let run: RunDirectory
@@ -45,11 +51,17 @@ public final class Trainer {
   public var report: (String) -> Void = { _ in }
 
   let reader: BatchReader
-  let realBatch: Tensor  // [N, C, H, W]
+  let realBatch: Tensor  // [N_p, C, H, W], this process's slice of the real batch
   let sampler: Network  // generator replica in inference mode, [64, nz, 1, 1]
   let sampleLatents: Tensor  // [64, nz, 1, 1]
-  let log: TrainingLog
+  let log: TrainingLog?  // rank 0 only
   var lastCheckpoint: String?
+
+  /// The processes that share each batch; a single process unless launched by MPI.
+  public var group: ProcessGroup { step.group }
+
+  /// Whether this process writes the run folder: rank 0.
+  public var writesOutput: Bool { step.group.rank == 0 }
 
   /// The number of images in each sample grid, an 8x8 tiling.
   public static let sampleCount = 64
@@ -61,27 +73,32 @@ public final class Trainer {
   ///
   /// - Throws: `TrainingError.invalidSetting` before any work for settings that cannot work
   ///   with the dataset (image size, channels, a batch larger than the split), or when the
-  ///   folder already holds a run and `overwrite` is false.
+  ///   folder already holds a run and `overwrite` is false. With several processes, a
+  ///   ``ProcessGroupFailure`` on every rank when some rank fails.
   public convenience init(
     newRunIn outputPath: String, configuration: TrainingConfiguration, epochs: Int? = nil,
-    overwrite: Bool = false
+    overwrite: Bool = false, group: ProcessGroup = SingleProcessGroup()
   ) throws {
-    if let problem = configuration.validationProblem() {
+    if let problem = configuration.validationProblem(processes: group.size) {
       throw TrainingError.invalidSetting(problem)
     }
     let run = RunDirectory(path: outputPath)
-    if run.holdsRun && !overwrite {
-      throw TrainingError.invalidSetting(
-        "'\(outputPath)' already holds a run; continue it with --resume, start over with "
-          + "--overwrite, or choose another --out folder")
+    try group.collectively {
+      if group.rank == 0 && run.holdsRun && !overwrite {
+        throw TrainingError.invalidSetting(
+          "'\(outputPath)' already holds a run; continue it with --resume, start over with "
+            + "--overwrite, or choose another --out folder")
+      }
     }
 
     var configuration = configuration
     configuration.dataPath = URL(fileURLWithPath: configuration.dataPath).standardizedFileURL.path
-    if configuration.split == "auto" {
-      configuration.split = try Trainer.defaultSplit(configuration.dataPath)
+    let dataset = try group.collectively {
+      if configuration.split == "auto" {
+        configuration.split = try Trainer.defaultSplit(configuration.dataPath)
+      }
+      return try Trainer.openDataset(configuration)
     }
-    let dataset = try Trainer.openDataset(configuration)
     if let epochs {
       let batches = dataset.splitCount / configuration.batchSize
       configuration.steps = max(1, epochs * batches / configuration.discriminatorSteps)
@@ -90,14 +107,17 @@ public final class Trainer {
       configuration: configuration,
       datasetChecksum: dataset.checksum.map { ContentChecksum.hex($0) },
       imageShape: [dataset.shape.height, dataset.shape.width, dataset.shape.channels],
-      splitCount: dataset.splitCount, toolVersion: toolVersion)
+      splitCount: dataset.splitCount, toolVersion: toolVersion, processes: group.size)
 
-    if overwrite {
-      try run.removeRun()
+    try group.collectively {
+      guard group.rank == 0 else { return }
+      if overwrite {
+        try run.removeRun()
+      }
+      try run.create()
+      try record.write(to: run.configurationPath)
     }
-    try run.create()
-    try record.write(to: run.configurationPath)
-    try self.init(run: run, record: record, resumeState: nil)
+    try self.init(run: run, record: record, resumeState: nil, group: group)
   }
 
   /// Continues the run in `outputPath` from its checkpoint, up to `steps` iterations.
@@ -105,11 +125,31 @@ public final class Trainer {
   /// `changes` may set the number of iterations, the thread count (the result then matches
   /// the uninterrupted run to rounding only, since sums are grouped by worker), how often
   /// samples, checkpoints and progress lines appear, and the dataset path (for a moved file
-  /// with the same checksum). Every other setting stays as the run began.
-  public convenience init(resumeIn outputPath: String, changes: ResumeChanges = ResumeChanges())
-    throws
-  {
+  /// with the same checksum). Every other setting stays as the run began. The number of
+  /// processes may change too, with the same effect as the thread count. Every process reads
+  /// the run folder, so with several machines it must be on a shared file system.
+  public convenience init(
+    resumeIn outputPath: String, changes: ResumeChanges = ResumeChanges(),
+    group: ProcessGroup = SingleProcessGroup()
+  ) throws {
     let run = RunDirectory(path: outputPath)
+    let (record, state) = try group.collectively {
+      try Trainer.readRunToResume(run, changes: changes, processes: group.size)
+    }
+    try group.collectively {
+      if group.rank == 0 {
+        try record.write(to: run.configurationPath)
+      }
+    }
+    try self.init(run: run, record: record, resumeState: state, group: group)
+  }
+
+  /// Reads and checks the record and checkpoint of the run in `run`, applies `changes`, and
+  /// checks the dataset against the record.
+  private static func readRunToResume(
+    _ run: RunDirectory, changes: ResumeChanges, processes: Int
+  ) throws -> (RunRecord, Checkpoint.State) {
+    let outputPath = run.path
     guard FileManager.default.fileExists(atPath: run.checkpointPath) else {
       throw TrainingError.invalidSetting(
         "'\(run.checkpointPath)' does not exist, so there is nothing to resume; "
@@ -124,6 +164,10 @@ public final class Trainer {
         reason: "its settings differ from '\(run.configurationPath)'; restore that file")
     }
     changes.apply(to: &record.configuration)
+    record.processes = processes
+    if let problem = record.configuration.validationProblem(processes: processes) {
+      throw TrainingError.invalidSetting(problem)
+    }
     guard record.configuration.steps > state.iteration else {
       throw TrainingError.invalidSetting(
         "the run already completed \(state.iteration) iterations; "
@@ -137,11 +181,12 @@ public final class Trainer {
         "'\(record.configuration.dataPath)' has checksum \(checksum) but the run was trained "
           + "on \(expected); point the run at the original file")
     }
-    try record.write(to: run.configurationPath)
-    try self.init(run: run, record: record, resumeState: state)
+    return (record, state)
   }
 
-  private init(run: RunDirectory, record: RunRecord, resumeState: Checkpoint.State?) throws {
+  private init(
+    run: RunDirectory, record: RunRecord, resumeState: Checkpoint.State?, group: ProcessGroup
+  ) throws {
     self.run = run
     self.record = record
     let configuration = record.configuration
@@ -164,24 +209,29 @@ public final class Trainer {
       realCount: configuration.batchSize, generatedCount: configuration.fakeSize,
       threads: configuration.threads, random: random,
       generatorOptimizer: optimizer(networks.generator),
-      discriminatorOptimizer: optimizer(networks.discriminator))
+      discriminatorOptimizer: optimizer(networks.discriminator), group: group)
+    let step = self.step
 
     if let resumeState {
-      try Checkpoint.restore(step, from: run.checkpointPath)
+      try group.collectively { try Checkpoint.restore(step, from: run.checkpointPath) }
       iteration = resumeState.iteration
       lastCheckpoint = run.checkpointPath
     } else {
       iteration = 0
     }
+    try Trainer.checkSameState(step, iteration: iteration, checkpointPath: run.checkpointPath)
 
-    reader = try BatchReader(
-      path: configuration.dataPath, split: DatasetSplit(rawValue: configuration.split)!,
-      batchSize: configuration.batchSize, seed: configuration.seed,
-      scaling: configuration.inputRange == .symmetric ? .minusOneToOne : .zeroToOne,
-      start: resumeState?.dataPosition ?? .start)
+    let slice = group.size > 1 ? step.realRange : nil
+    reader = try group.collectively {
+      try BatchReader(
+        path: configuration.dataPath, split: DatasetSplit(rawValue: configuration.split)!,
+        batchSize: configuration.batchSize, slice: slice, seed: configuration.seed,
+        scaling: configuration.inputRange == .symmetric ? .minusOneToOne : .zeroToOne,
+        start: resumeState?.dataPosition ?? .start)
+    }
     realBatch = Tensor(
       shape: TensorShape(
-        configuration.batchSize, record.imageShape[2], record.imageShape[0],
+        step.realRange.count, record.imageShape[2], record.imageShape[0],
         record.imageShape[1]))
 
     sampler = networks.generator.makeReplica(maxBatch: Trainer.sampleCount)
@@ -189,7 +239,37 @@ public final class Trainer {
     sampleLatents = sampleGridLatents(
       count: Trainer.sampleCount, latentSize: configuration.latentSize, seed: configuration.seed)
 
-    log = try TrainingLog(path: run.logPath, resumeStep: resumeState?.iteration ?? 0)
+    log = try group.collectively {
+      group.rank == 0
+        ? try TrainingLog(path: run.logPath, resumeStep: resumeState?.iteration ?? 0) : nil
+    }
+  }
+
+  /// Checks that every process starts from the same parameters and optimiser state, which
+  /// catches a run folder that differs between machines and builds whose initialisation
+  /// differs.
+  static func checkSameState(_ step: GANStep, iteration: Int, checkpointPath: String) throws {
+    let group = step.group
+    guard group.size > 1 else { return }
+    var hasher = StateFingerprint()
+    hasher.add(UInt64(iteration))
+    for network in [step.generator, step.discriminator] {
+      hasher.add(network.parameters)
+      hasher.add(network.runningStatistics)
+    }
+    for optimizer in [step.generatorOptimizer, step.discriminatorOptimizer] {
+      hasher.add(UInt64(optimizer.stepCount))
+      hasher.add(optimizer.firstMoments)
+      hasher.add(optimizer.secondMoments)
+    }
+    let fingerprints = group.allGather(hasher.bytes)
+    let differing = fingerprints.indices.filter { fingerprints[$0] != fingerprints[0] }
+    if !differing.isEmpty {
+      let ranks = differing.map(String.init).joined(separator: ", ")
+      throw TrainingError.invalidSetting(
+        "rank(s) \(ranks) start from a different state than rank 0; every rank must read the "
+          + "same '\(checkpointPath)' (a shared file system) and run the same build")
+    }
   }
 
   /// Builds the generator and the discriminator for the run's architecture settings.

@@ -115,12 +115,16 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
   }
 
   /// Returns the first problem with the settings that no dataset is needed to see, or nil.
-  public func validationProblem() -> String? {
+  public func validationProblem(processes: Int = 1) -> String? {
     if threads < 1 {
       return "--threads must be at least 1 (got \(threads))"
     }
     if batchSize < 1 || fakeSize < 1 {
       return "--batch-size and --fake-size must be at least 1"
+    }
+    if batchSize < processes || fakeSize < processes {
+      return "--batch-size and --fake-size must be at least the \(processes) processes, "
+        + "since each process needs at least one sample of each half"
     }
     if steps < 1 {
       return "--steps must be at least 1 (got \(steps))"

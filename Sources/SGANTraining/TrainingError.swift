@@ -15,6 +15,16 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
   /// The run was stopped by a signal after writing a checkpoint.
   case interrupted(signal: String, step: Int, resumeCommand: String)
 
+  /// Whether every process of a run raises this error at the same point: settings are
+  /// checked alike everywhere, losses and parameters are the same bits on every process, and
+  /// processes agree on stopping. File errors may belong to one process alone.
+  public var isRaisedOnEveryProcess: Bool {
+    switch self {
+    case .invalidSetting, .nonFinite, .interrupted: return true
+    case .io, .checkpoint: return false
+    }
+  }
+
   public var description: String {
     switch self {
     case .invalidSetting(let message):

@@ -40,7 +40,7 @@ public final class TrainingLog {
   /// The CSV header; times are in milliseconds.
   public static let header =
     "step,epoch,loss_d,loss_g,ln_z,mean_p_real,images_per_s,"
-    + "forward_ms,combine_ms,backward_ms,reduce_ms,optimizer_ms,data_ms,step_ms"
+    + "forward_ms,combine_ms,backward_ms,reduce_ms,optimizer_ms,communication_ms,data_ms,step_ms"
 
   private let handle: FileHandle
   private let path: String
@@ -78,7 +78,7 @@ public final class TrainingLog {
   public func append(_ row: TrainingLogRow) {
     let milliseconds = [
       row.phases.forward, row.phases.combine, row.phases.backward, row.phases.reduce,
-      row.phases.optimizer, row.phases.data, row.stepSeconds,
+      row.phases.optimizer, row.phases.communication, row.phases.data, row.stepSeconds,
     ].map { String(format: "%.3f", $0 * 1000) }
     let fields =
       [

@@ -1,6 +1,7 @@
 import Foundation
 import SGANCommandLine
 import SGANData
+import SGANMPI
 import SGANTraining
 
 let defaults = TrainingConfiguration(dataPath: "")
@@ -17,9 +18,14 @@ let command = Command(
     of one fixed latent batch) and checkpoint.h5. SIGINT or SIGTERM finishes the current
     iteration, writes a checkpoint and exits with status 1.
 
+    Under mpirun, P ranks of --threads workers each share every batch: each rank reads its
+    slice, the ranks combine ln Z_B, batch-norm sums and gradients, and rank 0 alone writes
+    the run folder. Every rank must see the dataset and, to resume, the run folder.
+
     Examples:
       sgan-train --data fashion-mnist-32.h5 --out runs/fashion --epochs 1
       sgan-train --out runs/fashion --resume --steps 2000
+      mpirun -np 2 sgan-train --threads 8 --data celeba-64.h5 --out runs/celeba
     """,
   options: [
     .value("data", "FILE.h5", "Packed dataset made by sgan-pack (required unless --resume)."),
@@ -60,10 +66,27 @@ let command = Command(
       "checkpoint-every", "N", "Iterations between checkpoints; 0 for the end only.",
       default: "500"),
     .value("log-every", "N", "Iterations between progress lines.", default: "10"),
+    .value(
+      "rank-timeout", "SECONDS",
+      "Under mpirun: how long a rank waits for the others at a combine point before it ends "
+        + "the job.", default: "300"),
   ])
 
-runTool("sgan-train") {
+/// Reads --rank-timeout before MPI starts, since the process group needs it; a malformed value
+/// is reported by the full parse below.
+func rankTimeout() -> Double {
+  guard let arguments = try? command.parse(Array(CommandLine.arguments.dropFirst())),
+    let seconds = try? arguments.double("rank-timeout", range: 1...86_400)
+  else { return 300 }
+  return seconds
+}
+
+runToolOnRanks(
+  "sgan-train", timeoutSeconds: rankTimeout(),
+  isRaisedOnEveryRank: { ($0 as? TrainingError)?.isRaisedOnEveryProcess ?? false }
+) { group in
   let arguments = try command.parse(Array(CommandLine.arguments.dropFirst()))
+  _ = try arguments.double("rank-timeout", range: 1...86_400)
   let output = try arguments.requiredString("out")
   let positive = 1...Int.max
   let threads = try arguments.int("threads", range: positive)
@@ -73,7 +96,7 @@ runTool("sgan-train") {
   if arguments.flag("resume") {
     let changeable: Set = [
       "out", "resume", "steps", "threads", "data", "sample-every", "checkpoint-every",
-      "log-every",
+      "log-every", "rank-timeout",
     ]
     for option in arguments.values.keys.sorted() + arguments.flags.sorted()
     where !changeable.contains(option) {
@@ -88,7 +111,7 @@ runTool("sgan-train") {
       checkpointEvery: try arguments.int("checkpoint-every", range: 0...Int.max),
       logEvery: try arguments.int("log-every", range: positive),
       dataPath: arguments.string("data"))
-    trainer = try Trainer(resumeIn: output, changes: changes)
+    trainer = try Trainer(resumeIn: output, changes: changes, group: group)
   } else {
     var configuration = TrainingConfiguration(dataPath: try arguments.requiredString("data"))
     configuration.threads = threads ?? cores
@@ -126,23 +149,28 @@ runTool("sgan-train") {
     }
     trainer = try Trainer(
       newRunIn: output, configuration: configuration, epochs: epochs,
-      overwrite: arguments.flag("overwrite"))
+      overwrite: arguments.flag("overwrite"), group: group)
   }
 
   let configuration = trainer.configuration
-  let perStep = max(configuration.batchSize, configuration.fakeSize)
+  let step = trainer.step
+  let perStep = max(step.realRange.count, step.generatedRange.count)
   if configuration.threads > perStep {
+    let samples = group.size > 1 ? "samples of this rank's slice" : "samples of a step"
     Console.warning(
-      "--threads \(configuration.threads) is more than the \(perStep) samples of a step; "
-        + "running \(trainer.step.workerCount) workers")
+      "--threads \(configuration.threads) is more than the \(perStep) \(samples); "
+        + "running \(step.workerCount) workers")
   }
+  let workers =
+    group.size > 1
+    ? "\(group.size) ranks x \(step.workerCount) workers" : "\(step.workerCount) workers"
   let record = trainer.record
   Console.info(
     "sgan-train \(toolVersion): \(configuration.loss.rawValue) loss, "
       + "data '\(configuration.dataPath)' (\(configuration.split) split, "
       + "\(record.splitCount) images of \(record.imageShape.map(String.init).joined(separator: "x")), "
       + "crc32 \(record.datasetChecksum ?? "none")), batch \(configuration.batchSize)+"
-      + "\(configuration.fakeSize), \(trainer.step.workerCount) workers, seed \(configuration.seed), "
+      + "\(configuration.fakeSize), \(workers), seed \(configuration.seed), "
       + "\(configuration.steps) iterations; every setting is in '\(trainer.run.configurationPath)'")
   Console.info("HDF5 library thread-safe: \(HDF5Library.isThreadSafe ? "yes" : "no")")
   if trainer.iteration > 0 {

@@ -11,17 +11,20 @@ extension GANStep {
   /// batch in `discriminator.gradients`; the parameters are unchanged until
   /// ``updateDiscriminator()``.
   ///
-  /// Generates M images from noise index `noiseIndex`, runs D on the real batch
-  /// `realBatch [N, C, H, W]` and on the generated batch, combines ln Z_B, and backpropagates
+  /// Generates M images from noise index `noiseIndex`, runs D on the real batch and on the
+  /// generated batch, combines ln Z_B, and backpropagates
   /// ∂L_D/∂mu through both halves. The generated batch stays in the generator's buffers, so a
   /// following ``generatorStep(noiseIndex:)`` with a nil index reuses it, as DCGAN does.
+  ///
+  /// `realBatch` is `[N_p, C, H, W]`: samples ``realRange`` of the real batch, this process's
+  /// slice, which is the whole batch with one process.
   public func discriminatorStep(realBatch: Tensor, noiseIndex: Int) -> DiscriminatorStepResult {
     precondition(
-      realBatch.shape.batch == realCount,
-      "real batch \(realBatch.shape) does not hold the step's \(realCount) samples")
+      realBatch.shape.batch == realRange.count,
+      "real batch \(realBatch.shape) does not hold this process's \(realRange.count) samples")
     for worker in workers {
       worker.realInput = realBatch.samples(
-        worker.realShard.lowerBound, count: worker.realShard.count)
+        worker.realShard.lowerBound - realRange.lowerBound, count: worker.realShard.count)
     }
 
     generate(noiseIndex: noiseIndex)
@@ -185,9 +188,9 @@ extension GANStep {
         }
       }
     }
-    let start = monotonicSeconds()
+    let start = group.communicationSeconds
     group.allReduce(gradients: network.gradients, range: 0..<network.parameterCount)
-    times.reduce += monotonicSeconds() - start
+    times.communication += group.communicationSeconds - start
   }
 
   /// Runs one Adam step over `network`'s parameters split by range, and checks the results.

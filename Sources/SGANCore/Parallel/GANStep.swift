@@ -71,6 +71,11 @@ public final class GANStep {
   /// The combine points across processes.
   public let group: ProcessGroup
 
+  /// The samples of each half this process computes: its rank's contiguous slice of the
+  /// batch, which its workers split further. The whole batch with one process.
+  public let realRange: Range<Int>
+  public let generatedRange: Range<Int>
+
   /// The source of latent vectors and every other random stream of the step.
   public let random: CounterRandom
 
@@ -93,9 +98,14 @@ public final class GANStep {
   /// Creates a step for `threads` workers over batches of `realCount` real and
   /// `generatedCount` generated samples.
   ///
+  /// With a group of P processes, each half is first cut into P contiguous slices, one per
+  /// rank (``ShardPlan``), and this process's slice into `threads` shards, so P processes of
+  /// T workers cut the batch exactly as one process of P·T workers would. Each half must
+  /// hold at least P samples.
+  ///
   /// The networks' own buffers must accept the batch of each half (their `maxBatch` may be
-  /// smaller: replicas are sized per shard). `threads` above the larger half's size is reduced
-  /// to it, since further workers would have empty shards in both halves.
+  /// smaller: replicas are sized per shard). `threads` above the larger slice's size is
+  /// reduced to it, since further workers would have empty shards in both halves.
   public init(
     generator: Network, discriminator: Network, loss: GANLoss, realCount: Int,
     generatedCount: Int, threads: Int, random: CounterRandom,
@@ -104,6 +114,9 @@ public final class GANStep {
   ) {
     precondition(realCount >= 1 && generatedCount >= 1, "each half needs at least one sample")
     precondition(threads >= 1, "a step needs at least one worker")
+    precondition(
+      realCount >= group.size && generatedCount >= group.size,
+      "each half needs at least one sample per process")
     self.generator = generator
     self.discriminator = discriminator
     self.loss = loss
@@ -114,10 +127,15 @@ public final class GANStep {
     self.discriminatorOptimizer = discriminatorOptimizer
     self.group = group
 
-    let workerCount = min(threads, max(realCount, generatedCount))
+    let realRange = ShardPlan(total: realCount, shards: group.size).ranges[group.rank]
+    let generatedRange = ShardPlan(total: generatedCount, shards: group.size).ranges[group.rank]
+    self.realRange = realRange
+    self.generatedRange = generatedRange
+
+    let workerCount = min(threads, max(realRange.count, generatedRange.count))
     self.workerCount = workerCount
-    let realPlan = ShardPlan(total: realCount, shards: workerCount)
-    let generatedPlan = ShardPlan(total: generatedCount, shards: workerCount)
+    let realPlan = ShardPlan(total: realRange.count, shards: workerCount)
+    let generatedPlan = ShardPlan(total: generatedRange.count, shards: workerCount)
     self.realPlan = realPlan
     self.generatedPlan = generatedPlan
 
@@ -138,7 +156,9 @@ public final class GANStep {
       gradients: discriminatorWorkerGradients)
 
     let latentSize = generator.inputShape.channels
-    let (realRanges, generatedRanges) = (realPlan.ranges, generatedPlan.ranges)
+    // Shards are kept in batch coordinates: sample i's latent vector depends on i alone.
+    let realRanges = realPlan.ranges.map { $0.shifted(by: realRange.lowerBound) }
+    let generatedRanges = generatedPlan.ranges.map { $0.shifted(by: generatedRange.lowerBound) }
     workers = (0..<workerCount).map { t in
       GANWorker(
         index: t, realShard: realRanges[t], generatedShard: generatedRanges[t],
@@ -179,12 +199,23 @@ public final class GANStep {
     times[keyPath: phase] += monotonicSeconds() - start
   }
 
-  /// Runs `body` on the coordinator and adds its time to the combine phase.
+  /// Runs `body` on the coordinator and adds its time to the combine phase, except the time
+  /// spent in the process group, which goes to the communication phase.
   @inline(__always)
   func serial(_ body: () -> Void) {
     let start = monotonicSeconds()
+    let communicationStart = group.communicationSeconds
     body()
-    times.combine += monotonicSeconds() - start
+    let communication = group.communicationSeconds - communicationStart
+    times.combine += monotonicSeconds() - start - communication
+    times.communication += communication
+  }
+}
+
+extension Range where Bound == Int {
+  /// The range moved by `offset`.
+  func shifted(by offset: Int) -> Range<Int> {
+    (lowerBound + offset)..<(upperBound + offset)
   }
 }
 
@@ -192,7 +223,7 @@ public final class GANStep {
 /// gradients and per-shard partial results.
 final class GANWorker {
   let index: Int
-  let realShard: Range<Int>
+  let realShard: Range<Int>  // in batch coordinates, within the process's slice
   let generatedShard: Range<Int>
   let latents: Tensor  // [M_t, nz, 1, 1]
   let realEnergyGradient: Tensor  // [N_t, 1, 1, 1]

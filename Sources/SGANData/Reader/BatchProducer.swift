@@ -28,6 +28,7 @@ final class BatchSlot {
 final class BatchProducer: @unchecked Sendable {
   let slots: [BatchSlot]
   let batchSize: Int
+  let slice: Range<Int>
   let batchesPerEpoch: Int
 
   private let splitRows: [Int]
@@ -50,10 +51,13 @@ final class BatchProducer: @unchecked Sendable {
   private var order: [Int] = []
 
   init(
-    slotCount: Int, elementCount: Int, batchSize: Int, splitRows: [Int], seed: UInt64,
-    start: BatchPosition, makeSource: @escaping () throws -> BatchImageSource
+    slotCount: Int, elementCount: Int, batchSize: Int, slice: Range<Int>, splitRows: [Int],
+    seed: UInt64, start: BatchPosition, makeSource: @escaping () throws -> BatchImageSource
   ) {
-    slots = (0..<slotCount).map { _ in BatchSlot(elementCount: elementCount, batchSize: batchSize) }
+    slots = (0..<slotCount).map { _ in
+      BatchSlot(elementCount: elementCount, batchSize: slice.count)
+    }
+    self.slice = slice
     freeSlots = Array(0..<slotCount)
     self.batchSize = batchSize
     self.batchesPerEpoch = splitRows.count / batchSize
@@ -104,14 +108,15 @@ final class BatchProducer: @unchecked Sendable {
     return (slotIndex, position, generation)
   }
 
-  /// Writes batch `position` into `slot`: positions `batch * N ..< (batch + 1) * N` of the
-  /// epoch's order; the incomplete tail of the order is never used.
+  /// Writes batch `position` into `slot`: positions `batch * N + slice` of the epoch's order;
+  /// the incomplete tail of the order is never used.
   private func fill(_ slot: BatchSlot, position: BatchPosition) throws {
     if position.epoch != orderEpoch {
       order = EpochOrder.permutation(count: splitRows.count, seed: seed, epoch: position.epoch)
       orderEpoch = position.epoch
     }
-    let positions = order[(position.batch * batchSize)..<((position.batch + 1) * batchSize)]
+    let first = position.batch * batchSize
+    let positions = order[(first + slice.lowerBound)..<(first + slice.upperBound)]
     for (n, splitPosition) in positions.enumerated() {
       slot.rows[n] = splitRows[splitPosition]
     }

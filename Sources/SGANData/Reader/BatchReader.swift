@@ -9,7 +9,11 @@ import Foundation
 /// Batches never straddle epochs: the last `splitCount % N` images of each epoch's order are
 /// dropped (as PyTorch's `drop_last=True` does), and a different subset is dropped each epoch.
 ///
-/// Reading policy: when the split's `uint8` images fit in `cacheLimitBytes`, the prefetch
+/// Slices: a reader made with `slice` delivers only positions `slice` of each batch (a
+/// process's share of a batch split across processes), in the same order as the whole batch,
+/// and reads only those images.
+///
+/// Reading policy: when the reader delivers whole batches and the split's `uint8` images fit in `cacheLimitBytes`, the prefetch
 /// thread reads them all into memory once, in row order, before the first batch (which then
 /// shows the load in its `waitTime`). Otherwise each batch is read from the file in sorted
 /// row order through a chunk cache (32 MiB by default), so each chunk a batch touches is
@@ -51,11 +55,15 @@ public final class BatchReader {
   public let splitCount: Int
   /// `splitCount / batchSize`, rounded down.
   public let batchesPerEpoch: Int
+  /// The positions of each batch this reader delivers; `0..<batchSize` unless a slice was
+  /// requested.
+  public let slice: Range<Int>
   /// Whether the split is held in memory (see the reading policy above).
   public let cachesImages: Bool
 
-  /// The number of `Float` values in one batch: `N * C * H * W`.
-  public var batchElementCount: Int { batchSize * shape.byteCount }
+  /// The number of `Float` values in one delivered batch: `slice.count * C * H * W`, which
+  /// is `N * C * H * W` without a slice.
+  public var batchElementCount: Int { slice.count * shape.byteCount }
 
   /// The position of the batch the next call delivers; save it to resume later.
   public private(set) var position: BatchPosition
@@ -68,6 +76,8 @@ public final class BatchReader {
   /// - Parameters:
   ///   - split: `.all` for every image; a partition split needs a `/partition` dataset.
   ///   - batchSize: N; the split must hold at least one batch.
+  ///   - slice: The positions of each batch to deliver, within `0..<batchSize`; nil for all.
+  ///     A slice of part of the batch always reads from the file.
   ///   - seed: The data-order seed.
   ///   - scaling: How bytes map to floats.
   ///   - start: Where to begin, such as a position saved in a checkpoint.
@@ -78,13 +88,17 @@ public final class BatchReader {
   /// - Throws: `PackedDatasetError` for a malformed file, a missing partition or a split
   ///   smaller than one batch; `HDF5Error` for failures inside HDF5.
   public init(
-    path: String, split: DatasetSplit, batchSize: Int, seed: UInt64,
+    path: String, split: DatasetSplit, batchSize: Int, slice: Range<Int>? = nil, seed: UInt64,
     scaling: PixelScaling = .minusOneToOne, start: BatchPosition = .start,
     prefetchDepth: Int = 2, cacheLimitBytes: Int = BatchReader.defaultCacheLimitBytes,
     chunkCacheBytes: Int = 32 << 20
   ) throws {
     precondition(batchSize > 0, "batch size \(batchSize) is not positive")
     precondition(prefetchDepth > 0, "prefetch depth \(prefetchDepth) is not positive")
+    let slice = slice ?? 0..<batchSize
+    precondition(
+      !slice.isEmpty && slice.lowerBound >= 0 && slice.upperBound <= batchSize,
+      "slice \(slice) is not a non-empty part of a batch of \(batchSize)")
 
     let dataset = try PackedDataset(path: path, chunkCacheBytes: chunkCacheBytes)
     let splitRows = try dataset.rows(in: split)
@@ -101,7 +115,9 @@ public final class BatchReader {
     self.shape = dataset.shape
     self.splitCount = splitRows.count
     self.batchesPerEpoch = splitRows.count / batchSize
-    self.cachesImages = splitRows.count * dataset.shape.byteCount <= cacheLimitBytes
+    self.slice = slice
+    self.cachesImages =
+      slice.count == batchSize && splitRows.count * dataset.shape.byteCount <= cacheLimitBytes
     precondition(
       start.batch < batchesPerEpoch,
       "start \(start) is past the \(batchesPerEpoch) batches of an epoch")
@@ -110,14 +126,14 @@ public final class BatchReader {
     let table = scaling.lookupTable()
     let cachesImages = self.cachesImages
     producer = BatchProducer(
-      slotCount: prefetchDepth + 1, elementCount: batchSize * dataset.shape.byteCount,
-      batchSize: batchSize, splitRows: splitRows, seed: seed, start: start
+      slotCount: prefetchDepth + 1, elementCount: slice.count * dataset.shape.byteCount,
+      batchSize: batchSize, slice: slice, splitRows: splitRows, seed: seed, start: start
     ) {
       if cachesImages {
         return try CachedImageSource(dataset: dataset, splitRows: splitRows, table: table)
       }
       return StreamedImageSource(
-        dataset: dataset, splitRows: splitRows, batchSize: batchSize, table: table)
+        dataset: dataset, splitRows: splitRows, batchSize: slice.count, table: table)
     }
 
     let producer = self.producer
@@ -129,7 +145,8 @@ public final class BatchReader {
   /// Copies the next batch into `destination` and advances `position`.
   ///
   /// - Parameters:
-  ///   - destination: `[N, C, H, W]`, exactly `batchElementCount` values; overwritten.
+  ///   - destination: `[N, C, H, W]` (N the slice's size), exactly `batchElementCount` values;
+  ///     overwritten.
   ///   - rows: If given, `[N]`, receives the file row of each image.
   /// - Returns: The batch's position and the time waited for it.
   /// - Throws: The prefetch thread's error, such as a failed read; `seek(to:)` retries.
@@ -141,7 +158,8 @@ public final class BatchReader {
     precondition(
       destination.count == batchElementCount,
       "destination holds \(destination.count) values, a batch is \(batchElementCount)")
-    precondition(rows == nil || rows!.count == batchSize, "rows must hold \(batchSize) values")
+    precondition(
+      rows == nil || rows!.count == slice.count, "rows must hold \(slice.count) values")
     return try withNextBatch { batch in
       destination.baseAddress!.update(from: batch.pixels.baseAddress!, count: batchElementCount)
       if let rows {
@@ -163,7 +181,7 @@ public final class BatchReader {
     let slot = producer.slots[slotIndex]
     precondition(slot.position == position, "prefetched \(slot.position), expected \(position)")
     let batch = Batch(
-      pixels: UnsafeBufferPointer(slot.pixels), rows: slot.rows[0..<batchSize],
+      pixels: UnsafeBufferPointer(slot.pixels), rows: slot.rows[0..<slice.count],
       info: BatchInfo(position: position, waitTime: waited))
     position = position.next(batchesPerEpoch: batchesPerEpoch)
     return try body(batch)

@@ -27,7 +27,7 @@ public struct ScalingProjection: Sendable, Equatable {
     let phases = row.meanPhases
     let outside = max(0, row.meanSeconds - phases.total)
     self.init(
-      fixedSeconds: phases.combine + phases.data + outside + phases.reduce,
+      fixedSeconds: phases.combine + phases.data + outside + phases.reduce + phases.communication,
       parallelSeconds: phases.forward + phases.backward + phases.optimizer)
   }
 

@@ -45,7 +45,7 @@ extension StepBenchmarkResult {
     lines.append(
       row(
         "threads", "batch", "s/step (min-max)", "cpu s", "img/s", "speed-up", "effic.", "GFLOP/s",
-        "% sgemm", "compute", "combine", "reduce", "adam", "data", "other"))
+        "% sgemm", "compute", "combine", "reduce", "adam", "comm", "data", "other"))
     for measured in rows {
       let shares = measured.phaseShares
       let reference = sgemmRate(threads: measured.threads)
@@ -59,7 +59,8 @@ extension StepBenchmarkResult {
           percent(efficiency(measured)), format(measured.gigaflopsPerSecond, 1),
           reference.map { percent(measured.gigaflopsPerSecond / $0) } ?? "-",
           percent(shares.compute), percent(shares.combine), percent(shares.reduce),
-          percent(shares.optimizer), percent(shares.data), percent(shares.other)))
+          percent(shares.optimizer), percent(shares.communication), percent(shares.data),
+          percent(shares.other)))
     }
     lines.append(
       "GFLOP per iteration: "
@@ -88,7 +89,7 @@ extension StepBenchmarkResult {
   public var csv: String {
     var lines = [
       "threads,workers,real,generated,median_s,min_s,max_s,median_cpu_s,images_per_s,speed_up,efficiency,"
-        + "gflop_per_iteration,gflops,sgemm_gflops,compute,combine,reduce,optimizer,data,other"
+        + "gflop_per_iteration,gflops,sgemm_gflops,compute,combine,reduce,optimizer,communication,data,other"
     ]
     for measured in rows {
       let shares = measured.phaseShares
@@ -101,7 +102,7 @@ extension StepBenchmarkResult {
         "\(measured.gigaflopsPerSecond)",
         sgemmRate(threads: measured.threads).map { "\($0)" } ?? "",
         "\(shares.compute)", "\(shares.combine)", "\(shares.reduce)", "\(shares.optimizer)",
-        "\(shares.data)", "\(shares.other)",
+        "\(shares.communication)", "\(shares.data)", "\(shares.other)",
       ]
       lines.append(fields.joined(separator: ","))
     }
@@ -162,18 +163,20 @@ extension StepBenchmarkResult {
       "phases_s": measured.phases.map { times in
         [
           "forward": times.forward, "combine": times.combine, "backward": times.backward,
-          "reduce": times.reduce, "optimizer": times.optimizer, "data": times.data,
+          "reduce": times.reduce, "optimizer": times.optimizer,
+          "communication": times.communication, "data": times.data,
         ]
       },
       "shares": [
         "compute": shares.compute, "combine": shares.combine, "reduce": shares.reduce,
-        "optimizer": shares.optimizer, "data": shares.data, "other": shares.other,
+        "optimizer": shares.optimizer, "communication": shares.communication,
+        "data": shares.data, "other": shares.other,
       ],
     ]
   }
 
   private func row(_ fields: String...) -> String {
-    let widths = [8, 10, 24, 8, 8, 9, 7, 8, 8, 8, 8, 7, 6, 6, 6]
+    let widths = [8, 10, 24, 8, 8, 9, 7, 8, 8, 8, 8, 7, 6, 6, 6, 6]
     var line = ""
     for (field, width) in zip(fields, widths) {
       line += String(repeating: " ", count: max(1, width - field.count)) + field

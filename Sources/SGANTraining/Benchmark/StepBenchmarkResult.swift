@@ -63,6 +63,7 @@ public struct StepBenchmarkRow: Sendable {
     mean.backward = total.backward * scale
     mean.reduce = total.reduce * scale
     mean.optimizer = total.optimizer * scale
+    mean.communication = total.communication * scale
     mean.data = total.data * scale
     return mean
   }
@@ -75,8 +76,8 @@ public struct StepBenchmarkRow: Sendable {
   /// Each phase's share of the mean iteration time; they add up to 1.
   ///
   /// `compute` is the parallel forward and backward phases, `combine` the serial combine
-  /// points, `reduce` the gradient reduction, `optimizer` Adam, `data` the wait for the real
-  /// batch, and `other` the rest of the iteration outside any phase (finiteness checks, the
+  /// points, `reduce` the gradient reduction, `optimizer` Adam, `communication` the exchanges
+  /// with other processes (0 with one), `data` the wait for the real batch, and `other` the rest of the iteration outside any phase (finiteness checks, the
   /// loop itself), which runs serially too.
   public var phaseShares: PhaseShares {
     let mean = meanPhases
@@ -84,7 +85,7 @@ public struct StepBenchmarkRow: Sendable {
     return PhaseShares(
       compute: (mean.forward + mean.backward) / seconds, combine: mean.combine / seconds,
       reduce: mean.reduce / seconds, optimizer: mean.optimizer / seconds,
-      data: mean.data / seconds, other: max(0, seconds - mean.total) / seconds)
+      communication: mean.communication / seconds, data: mean.data / seconds, other: max(0, seconds - mean.total) / seconds)
   }
 }
 
@@ -94,10 +95,12 @@ public struct PhaseShares: Sendable, Equatable {
   public var combine: Double
   public var reduce: Double
   public var optimizer: Double
+  public var communication: Double
   public var data: Double
   public var other: Double
 
   /// The serial share: the combine points, the data wait and the time outside any phase.
+  /// Communication is counted on its own.
   public var serial: Double { combine + data + other }
 }
 

@@ -1,0 +1,128 @@
+import Foundation
+import SGANData
+
+/// Runs this package's tools under `mpirun`, as a user would on one machine.
+///
+/// The tools are found next to the test executable, in the build's products folder. Open MPI
+/// refuses to run as root unless told that this is meant, and CI runs as root; `--oversubscribe`
+/// lets 2 ranks of 2 threads run on a 2-core machine.
+enum MPILauncher {
+  /// The folder holding the built executables.
+  static let productsFolder: String = {
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var folder = executable.deletingLastPathComponent()
+    // On Linux the test runner is `<products>/SoftmaxGANPackageTests.xctest`.
+    while !FileManager.default.fileExists(atPath: folder.path + "/sgan-train")
+      && folder.path != "/"
+    {
+      folder = folder.deletingLastPathComponent()
+    }
+    return folder.path
+  }()
+
+  /// What a finished launch printed and returned.
+  struct Outcome {
+    var status: Int32
+    var output: String
+    var errors: String
+    var seconds: Double
+  }
+
+  /// The arguments that start `ranks` ranks of `tool` with `arguments`.
+  static func mpirunArguments(ranks: Int, tool: String, _ arguments: [String]) -> [String] {
+    [
+      "--oversubscribe", "--mca", "btl_vader_single_copy_mechanism", "none", "-np", "\(ranks)",
+      productsFolder + "/" + tool,
+    ] + arguments
+  }
+
+  /// Starts `mpirun` without waiting; standard output and error go to the given files.
+  static func start(
+    ranks: Int, tool: String, _ arguments: [String], output: String, errors: String
+  ) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try mpirunPath())
+    process.arguments = mpirunArguments(ranks: ranks, tool: tool, arguments)
+    var environment = ProcessInfo.processInfo.environment
+    environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    process.environment = environment
+    _ = FileManager.default.createFile(atPath: output, contents: nil)
+    _ = FileManager.default.createFile(atPath: errors, contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: output)
+    process.standardError = FileHandle(forWritingAtPath: errors)
+    try process.run()
+    return process
+  }
+
+  /// Runs `tool` on `ranks` ranks to the end, at most `timeout` seconds.
+  static func run(
+    ranks: Int, tool: String, _ arguments: [String], in folder: String, timeout: Double = 300
+  ) throws -> Outcome {
+    let output = folder + "/mpirun-\(UUID().uuidString).out"
+    let errors = folder + "/mpirun-\(UUID().uuidString).err"
+    let start = Date()
+    let process = try Self.start(
+      ranks: ranks, tool: tool, arguments, output: output, errors: errors)
+    let finished = waitForExit(process, timeout: timeout)
+    if !finished {
+      process.terminate()
+      process.waitUntilExit()
+    }
+    return Outcome(
+      status: finished ? process.terminationStatus : -1,
+      output: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "",
+      errors: (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "",
+      seconds: Date().timeIntervalSince(start))
+  }
+
+  /// Waits for `process` to end; returns false if `timeout` seconds pass first.
+  static func waitForExit(_ process: Process, timeout: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning {
+      if Date() > deadline { return false }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return true
+  }
+
+  /// The path of `mpirun` on `PATH`.
+  static func mpirunPath() throws -> String {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for folder in path.split(separator: ":").map(String.init) + ["/usr/bin"] {
+      let candidate = folder + "/mpirun"
+      if FileManager.default.isExecutableFile(atPath: candidate) {
+        return candidate
+      }
+    }
+    throw LauncherError.mpirunMissing
+  }
+
+  enum LauncherError: Error, CustomStringConvertible {
+    case mpirunMissing
+
+    var description: String {
+      "mpirun is not on PATH; install Open MPI (apt-get install openmpi-bin libopenmpi-dev)"
+    }
+  }
+}
+
+/// A temporary folder removed when the value is released.
+final class TemporaryFolder {
+  let path: String
+
+  init() {
+    path = NSTemporaryDirectory() + "sgan-mpi-tests-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(atPath: path)
+  }
+}
+
+/// Reads every float32 dataset in group `name` of the HDF5 file at `path`, by dataset name.
+func readFloatDatasets(path: String, group name: String, names: [String]) throws -> [[Float]] {
+  let group = try HDF5File.open(path: path).openGroup(name)
+  return try names.map { try group.openDataset($0).read(as: Float.self) }
+}
