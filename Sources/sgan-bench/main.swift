@@ -1,6 +1,7 @@
 import Foundation
 import SGANCommandLine
 import SGANCore
+import SGANMPI
 import SGANTraining
 
 let layersCommand = Command(
@@ -52,7 +53,12 @@ let stepCommand = Command(
     convolution operations of the passes run, over the median time) and its share of the
     sgemm rate on as many threads, then each phase's share of the iteration.
 
-    Example: sgan-bench step --threads 1,2 --iterations 5 --json step.json
+    Under mpirun every rank runs each thread count on its slice of the batch, and the comm
+    column shows the time spent exchanging partials and gradients with the other ranks.
+
+    Examples:
+      sgan-bench step --threads 1,2 --iterations 5 --json step.json
+      mpirun -np 2 sgan-bench step --threads 1 --iterations 5
     """,
   options: [
     .value("threads", "LIST", "Comma-separated thread counts, run in order.", default: "1,2"),
@@ -103,7 +109,7 @@ func configuration(from arguments: ParsedArguments, defaultFilters: Int) throws
 
 /// Runs `sgan-bench step`, prints the report and writes the requested files.
 /// - Throws: `UsageError` for invalid options; benchmark and file errors as they come.
-func runStepBenchmark(_ arguments: ParsedArguments) throws {
+func runStepBenchmark(_ arguments: ParsedArguments, group: ProcessGroup) throws {
   var settings = StepBenchmark.Settings()
   settings.architecture = try configuration(from: arguments, defaultFilters: 64)
   settings.threadCounts = try arguments.intList("threads", default: [1, 2], range: 1...4096)!
@@ -121,15 +127,18 @@ func runStepBenchmark(_ arguments: ParsedArguments) throws {
   settings.sgemmSize = try arguments.int("sgemm-size", default: 1024, range: 0...8192)!
   settings.seed = UInt64(try arguments.int("seed", default: 1, range: 0...Int.max)!)
 
-  let result = try StepBenchmark.run(settings, progress: { Console.info($0) })
+  let result = try StepBenchmark.run(settings, group: group, progress: { Console.info($0) })
   Console.info("")
   Console.info(result.report)
 
-  if let path = arguments.string("csv") {
-    try writeOutput(Data(result.csv.utf8), to: path, option: "csv")
-  }
-  if let path = arguments.string("json") {
-    try writeOutput(try result.jsonData(), to: path, option: "json")
+  try group.collectively {
+    guard group.rank == 0 else { return }
+    if let path = arguments.string("csv") {
+      try writeOutput(Data(result.csv.utf8), to: path, option: "csv")
+    }
+    if let path = arguments.string("json") {
+      try writeOutput(try result.jsonData(), to: path, option: "json")
+    }
   }
 }
 
@@ -151,12 +160,17 @@ func writeOutput(_ data: Data, to path: String, option: String) throws {
   Console.info("wrote --\(option) '\(path)'")
 }
 
-runTool("sgan-bench") {
+runToolOnRanks("sgan-bench") { group in
   let (command, arguments) = try tool.parse(Array(CommandLine.arguments.dropFirst()))
+  if command.name != stepCommand.name && group.size > 1 {
+    throw UsageError(
+      "only 'sgan-bench step' runs across MPI ranks; start the others without mpirun",
+      commandName: command.name)
+  }
 
   switch command.name {
   case stepCommand.name:
-    try runStepBenchmark(arguments)
+    try runStepBenchmark(arguments, group: group)
 
   case layersCommand.name:
     let result = try LayerBenchmark.run(

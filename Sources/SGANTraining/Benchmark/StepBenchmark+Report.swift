@@ -5,9 +5,11 @@ extension StepBenchmarkResult {
   /// The thread counts the projection lists.
   public static let projectedThreadCounts = [16, 32, 64]
 
-  /// The projection from the one-thread row, or nil when no row ran on one worker.
+  /// The projection from the one-thread row, or nil when no row ran on one worker or the
+  /// rows ran on several processes, whose exchanges the thread model does not cover.
   public var projection: ScalingProjection? {
-    guard let row = rows.first(where: { $0.workers == 1 }), !row.phases.isEmpty else {
+    guard processes == 1, let row = rows.first(where: { $0.workers == 1 }), !row.phases.isEmpty
+    else {
       return nil
     }
     return ScalingProjection(oneThreadRow: row)
@@ -32,6 +34,7 @@ extension StepBenchmarkResult {
         + "\(settings.dataPath.map { "data '\($0)'" } ?? "random real batches"), "
         + "\(settings.warmUpIterations) warm-up + \(settings.timedIterations) timed iterations, "
         + "\(processorCount) processors"
+        + (processes > 1 ? ", \(processes) MPI ranks of the listed threads each" : "")
     ]
     for rate in sgemm where rate.mean.isFinite {
       lines.append(
@@ -48,7 +51,7 @@ extension StepBenchmarkResult {
         "% sgemm", "compute", "combine", "reduce", "adam", "comm", "data", "other"))
     for measured in rows {
       let shares = measured.phaseShares
-      let reference = sgemmRate(threads: measured.threads)
+      let reference = sgemmRate(of: measured)
       lines.append(
         row(
           "\(measured.threads)", "\(measured.realCount)+\(measured.generatedCount)",
@@ -100,7 +103,7 @@ extension StepBenchmarkResult {
         "\(measured.imagesPerSecond)", "\(speedUp(measured))",
         "\(efficiency(measured))", "\(measured.operationsPerIteration / 1e9)",
         "\(measured.gigaflopsPerSecond)",
-        sgemmRate(threads: measured.threads).map { "\($0)" } ?? "",
+        sgemmRate(of: measured).map { "\($0)" } ?? "",
         "\(shares.compute)", "\(shares.combine)", "\(shares.reduce)", "\(shares.optimizer)",
         "\(shares.communication)", "\(shares.data)", "\(shares.other)",
       ]
@@ -126,6 +129,7 @@ extension StepBenchmarkResult {
         "sgemm_size": settings.sgemmSize, "seed": settings.seed,
       ] as [String: Any],
       "processor_count": processorCount,
+      "processes": processes,
       "operation_count": operationCountNote,
       "sgemm": sgemm.map { rate in
         ["threads": rate.threads, "before_gflops": rate.before, "after_gflops": rate.after]
@@ -157,7 +161,7 @@ extension StepBenchmarkResult {
       "efficiency": efficiency(measured),
       "operations_per_iteration": measured.operationsPerIteration,
       "gflops": measured.gigaflopsPerSecond,
-      "sgemm_gflops": sgemmRate(threads: measured.threads) ?? NSNull(),
+      "sgemm_gflops": sgemmRate(of: measured) ?? NSNull(),
       "iteration_s": measured.iterationSeconds,
       "iteration_cpu_s": measured.iterationCPUSeconds,
       "phases_s": measured.phases.map { times in

@@ -68,11 +68,17 @@ public enum StepBenchmark {
   /// Runs `settings` and returns one row per thread count. `progress` receives a line before
   /// each stage.
   ///
+  /// With a `group` of several processes (MPI ranks), every rank runs each row with the
+  /// row's threads on its slice of the batch, and the rows report rank 0's times; rank 0
+  /// alone measures the sgemm references, for as many threads as all ranks run, while the
+  /// others wait. Collective.
+  ///
   /// - Throws: `DCGANConfigurationError` for an unsupported architecture; reader errors for a
   ///   dataset that cannot be read or contains fewer images than one batch.
-  public static func run(_ settings: Settings, progress: (String) -> Void = { _ in }) throws
-    -> StepBenchmarkResult
-  {
+  public static func run(
+    _ settings: Settings, group: ProcessGroup = SingleProcessGroup(),
+    progress: (String) -> Void = { _ in }
+  ) throws -> StepBenchmarkResult {
     var settings = settings
     if let dataPath = settings.dataPath {
       let shape = try PackedDataset(path: dataPath).shape
@@ -82,10 +88,10 @@ public enum StepBenchmark {
     try settings.architecture.validate()
 
     let processors = ProcessInfo.processInfo.activeProcessorCount
-    let referenceThreads = Array(Set([1, 2] + settings.threadCounts)).sorted().filter {
-      $0 <= processors
-    }
-    let referenceBefore = measureReference(settings, threads: referenceThreads, progress)
+    let totals = settings.threadCounts.map { $0 * group.size }
+    let referenceThreads = Array(Set([1, 2] + totals)).sorted().filter { $0 <= processors }
+    let referenceBefore = measureReference(
+      settings, threads: referenceThreads, group: group, progress)
 
     var rows: [StepBenchmarkRow] = []
     for threads in settings.threadCounts {
@@ -93,24 +99,31 @@ public enum StepBenchmark {
       progress(
         "timing \(threads) thread(s) at batch \(sizes.real) + \(sizes.generated): "
           + "\(settings.warmUpIterations) warm-up, \(settings.timedIterations) timed iterations")
-      rows.append(try measure(settings, threads: threads))
+      rows.append(try measure(settings, threads: threads, group: group))
     }
 
-    let referenceAfter = measureReference(settings, threads: referenceThreads, progress)
-    let references = referenceThreads.map { threads in
-      SGEMMRate(
-        threads: threads, before: referenceBefore[threads]!, after: referenceAfter[threads]!)
+    let referenceAfter = measureReference(
+      settings, threads: referenceThreads, group: group, progress)
+    let references = referenceThreads.compactMap { threads -> SGEMMRate? in
+      guard let before = referenceBefore[threads], let after = referenceAfter[threads] else {
+        return nil
+      }
+      return SGEMMRate(threads: threads, before: before, after: after)
     }
-    return StepBenchmarkResult(
+    var result = StepBenchmarkResult(
       settings: settings, processorCount: processors, sgemm: references, rows: rows)
+    result.processes = group.size
+    return result
   }
 
   /// Measures the sgemm rate for each of `threads`, keyed by thread count.
+  /// With several processes, rank 0 measures while the others wait, leaving it the cores.
   static func measureReference(
-    _ settings: Settings, threads: [Int], _ progress: (String) -> Void
+    _ settings: Settings, threads: [Int], group: ProcessGroup, _ progress: (String) -> Void
   ) -> [Int: Double] {
+    defer { _ = group.allGather([]) }
     var rates: [Int: Double] = [:]
-    for count in threads {
+    for count in threads where group.rank == 0 {
       if settings.sgemmSize == 0 {
         rates[count] = .nan
         continue
@@ -123,7 +136,9 @@ public enum StepBenchmark {
 
   /// Builds a step for `threads` threads, runs the warm-up and timed iterations, and returns
   /// the row.
-  static func measure(_ settings: Settings, threads: Int) throws -> StepBenchmarkRow {
+  static func measure(
+    _ settings: Settings, threads: Int, group: ProcessGroup = SingleProcessGroup()
+  ) throws -> StepBenchmarkRow {
     let sizes = settings.batchSizes(threads: threads)
     let architecture = settings.architecture
     let generator = try DCGAN.makeGenerator(architecture, maxBatch: sizes.generated)
@@ -137,11 +152,14 @@ public enum StepBenchmark {
       generator: generator, discriminator: discriminator, loss: settings.loss,
       realCount: sizes.real, generatedCount: sizes.generated, threads: threads, random: random,
       generatorOptimizer: Adam(parameterCount: generator.parameterCount),
-      discriminatorOptimizer: Adam(parameterCount: discriminator.parameterCount))
+      discriminatorOptimizer: Adam(parameterCount: discriminator.parameterCount), group: group)
     let realBatch = Tensor(
       shape: TensorShape(
-        sizes.real, architecture.channels, architecture.imageSize, architecture.imageSize))
-    let loadRealBatch = try makeBatchSource(settings, batch: realBatch)
+        step.realRange.count, architecture.channels, architecture.imageSize,
+        architecture.imageSize))
+    let loadRealBatch = try makeBatchSource(
+      settings, batch: realBatch, batchSize: sizes.real,
+      slice: group.size > 1 ? step.realRange : nil)
 
     var seconds: [Double] = []
     var cpuSeconds: [Double] = []
@@ -176,15 +194,18 @@ public enum StepBenchmark {
   }
 
   /// Returns the closure that fills `batch` before each discriminator update: a reader over
-  /// the dataset's train split, or nothing for random values written once here.
-  static func makeBatchSource(_ settings: Settings, batch: Tensor) throws -> () throws -> Void {
+  /// the dataset's train split (positions `slice` of each batch of `batchSize`), or nothing
+  /// for random values written once here.
+  static func makeBatchSource(
+    _ settings: Settings, batch: Tensor, batchSize: Int, slice: Range<Int>?
+  ) throws -> () throws -> Void {
     guard let dataPath = settings.dataPath else {
       CounterRandom(seed: settings.seed).fillNormal(
         batch, purpose: .dataOrder, step: 0, sample: 0)
       return {}
     }
     let reader = try BatchReader(
-      path: dataPath, split: .all, batchSize: batch.shape.batch, seed: settings.seed)
+      path: dataPath, split: .all, batchSize: batchSize, slice: slice, seed: settings.seed)
     let destination = UnsafeMutableBufferPointer(start: batch.pointer, count: batch.count)
     return { try reader.nextBatch(into: destination) }
   }

@@ -119,6 +119,9 @@ public struct StepBenchmarkResult: Sendable {
   /// One row per thread count, in the order they ran.
   public var rows: [StepBenchmarkRow]
 
+  /// The number of processes (MPI ranks) that ran each row, each with the row's threads.
+  public var processes = 1
+
   /// Returns the speed-up of `row` over the first row: the ratio of images per second. In
   /// weak scaling this is the scaled speed-up.
   public func speedUp(_ row: StepBenchmarkRow) -> Double {
@@ -131,6 +134,11 @@ public struct StepBenchmarkResult: Sendable {
   public func efficiency(_ row: StepBenchmarkRow) -> Double {
     guard let first = rows.first else { return .nan }
     return speedUp(row) * Double(first.threads) / Double(row.threads)
+  }
+
+  /// Returns the sgemm rate on as many threads as `row` ran in all processes, or nil.
+  public func sgemmRate(of row: StepBenchmarkRow) -> Double? {
+    sgemmRate(threads: row.threads * processes)
   }
 
   /// Returns the mean sgemm rate on `threads` threads, or nil when it was not measured.
