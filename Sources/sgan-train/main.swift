@@ -5,7 +5,7 @@ import SGANMPI
 import SGANTraining
 
 let defaults = TrainingConfiguration(dataPath: "")
-let cores = ProcessInfo.processInfo.activeProcessorCount
+let cores = allowedCoreCount()
 
 let command = Command(
   name: "sgan-train",
@@ -35,7 +35,9 @@ let command = Command(
       "Continue the run in --out from its checkpoint. Only --steps, --threads, --data (a moved "
         + "file with the same checksum) and the --*-every options may change."),
     .flag("overwrite", "Start a new run in --out even if it holds one."),
-    .value("threads", "N", "Worker threads that share each batch.", default: "\(cores), all cores"),
+    .value(
+      "threads", "N", "Worker threads that share each batch (per rank under mpirun).",
+      default: "\(cores), the cores this process may use"),
     .value("batch-size", "N", "Real images per discriminator update (N).", default: "64"),
     .value("fake-size", "N", "Generated images per update (M).", default: "--batch-size"),
     .value("steps", "N", "Iterations of the whole run.", default: "\(defaults.steps)"),
@@ -160,6 +162,11 @@ runToolOnRanks(
     Console.warning(
       "--threads \(configuration.threads) is more than the \(perStep) \(samples); "
         + "running \(step.workerCount) workers")
+  }
+  if step.workerCount > cores {
+    Console.warning(
+      "\(step.workerCount) workers share the \(cores) core(s) this process may use; under "
+        + "mpirun give each rank its cores with --bind-to none or --map-by slot:PE=N")
   }
   let workers =
     group.size > 1

@@ -31,7 +31,8 @@ enum MPILauncher {
   /// The arguments that start `ranks` ranks of `tool` with `arguments`.
   static func mpirunArguments(ranks: Int, tool: String, _ arguments: [String]) -> [String] {
     [
-      "--oversubscribe", "--mca", "btl_vader_single_copy_mechanism", "none", "-np", "\(ranks)",
+      "--oversubscribe", "--bind-to", "none", "--mca", "btl_vader_single_copy_mechanism", "none",
+      "-np", "\(ranks)",
       productsFolder + "/" + tool,
     ] + arguments
   }
