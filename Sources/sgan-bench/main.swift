@@ -1,6 +1,7 @@
 import Foundation
 import SGANCommandLine
 import SGANCore
+import SGANData
 import SGANMPI
 import SGANTraining
 
@@ -35,6 +36,27 @@ let allocationsCommand = Command(
     .value("iterations", "N", "Traced iterations after two untraced ones.", default: "3"),
     .value("image-size", "S", "Image side in pixels: 32, 64 or 128.", default: "64"),
     .value("filters", "F", "Base filter count of both networks.", default: "16"),
+  ])
+
+let readerCommand = Command(
+  name: "sgan-bench reader",
+  summary: "Measure how fast the batch reader delivers a packed dataset's batches.",
+  discussion: """
+    Opens the dataset as sgan-train does and takes batches as fast as the reader's prefetch
+    thread prepares them (reading, converting bytes to floats, scaling), copying each into a
+    buffer. Compare the images/s with the rate sgan-bench step measures for training: the
+    reader keeps up while it is well above it.
+
+    Example: sgan-bench reader --data celeba-64.h5 --source file --seconds 5
+    """,
+  options: [
+    .value("data", "FILE.h5", "Packed dataset to read (required)."),
+    .value("batch-size", "N", "Images per batch.", default: "64"),
+    .value(
+      "source", "NAME",
+      "auto (memory when the split fits in 1 GiB, as sgan-train does), memory, file, or all "
+        + "three in turn.", default: "all"),
+    .value("seconds", "S", "Minimum seconds of timed reading per source.", default: "3"),
   ])
 
 let stepCommand = Command(
@@ -86,7 +108,7 @@ let stepCommand = Command(
 
 let tool = ToolWithSubcommands(
   name: "sgan-bench", summary: "Benchmarks of the Softmax GAN engine.",
-  subcommands: [layersCommand, stepCommand, allocationsCommand])
+  subcommands: [readerCommand, layersCommand, stepCommand, allocationsCommand])
 
 /// Reads the architecture options shared by the subcommands.
 /// - Throws: `UsageError` for a value outside the range or an unsupported architecture.
@@ -142,6 +164,26 @@ func runStepBenchmark(_ arguments: ParsedArguments, group: ProcessGroup) throws 
   }
 }
 
+/// Runs `sgan-bench reader` and prints one line per source.
+func runReaderBenchmark(_ arguments: ParsedArguments) throws {
+  let path = try arguments.requiredString("data")
+  let batchSize = try arguments.int("batch-size", default: 64, range: 1...65_536)!
+  let seconds = try arguments.double("seconds", default: 3, range: 0.1...3600)!
+  let choice = try arguments.choice("source", ["all", "auto", "memory", "file"], default: "all")!
+  let sources = choice == "all" ? ReaderBenchmark.Source.allCases : [.init(rawValue: choice)!]
+
+  for source in sources {
+    let result = try ReaderBenchmark.run(
+      path: path, batchSize: batchSize, source: source, seconds: seconds)
+    let place = result.cachesImages ? "held in memory" : "read from the file"
+    Console.info(
+      "\(source.rawValue): \(place), \(result.splitCount) images, batch \(batchSize): "
+        + String(format: "%.0f images/s", result.imagesPerSecond)
+        + " (\(result.batches) batches in \(String(format: "%.2f", result.seconds)) s), first "
+        + "batch after \(String(format: "%.2f", result.firstBatchSeconds)) s")
+  }
+}
+
 /// An output file that could not be written.
 struct OutputWriteError: Error, CustomStringConvertible {
   var path: String
@@ -171,6 +213,9 @@ runToolOnRanks("sgan-bench") { group in
   switch command.name {
   case stepCommand.name:
     try runStepBenchmark(arguments, group: group)
+
+  case readerCommand.name:
+    try runReaderBenchmark(arguments)
 
   case layersCommand.name:
     let result = try LayerBenchmark.run(
