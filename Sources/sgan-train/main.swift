@@ -33,7 +33,8 @@ let command = Command(
     .flag(
       "resume",
       "Continue the run in --out from its checkpoint. Only --steps, --threads, --data (a moved "
-        + "file with the same checksum) and the --*-every options may change."),
+        + "file with the same checksum), --rank-timeout, the --*-every options and the number "
+        + "of MPI ranks may change."),
     .flag("overwrite", "Start a new run in --out even if it holds one."),
     .value(
       "threads", "N", "Worker threads that share each batch (per rank under mpirun).",
