@@ -32,9 +32,19 @@ public final class MPIProcessGroup: ProcessGroup {
   public var timeoutSeconds: Double
 
   private let communicator = sgan_mpi_comm_world()
-  private var doubleScratch: [Double] = []
-  private var floatScratch: UnsafeMutablePointer<Float>?
-  private var floatScratchCount = 0
+
+  // A non-blocking call reads and writes its buffers, counts and offsets until it completes,
+  // after the call returns, so they live here at fixed addresses rather than in Swift arrays,
+  // whose storage may be released right after their last use.
+  private let doublesSent = PinnedBuffer<Double>()
+  private let doublesReceived = PinnedBuffer<Double>()
+  private let floatsReceived = PinnedBuffer<Float>()
+  private let bytesSent = PinnedBuffer<UInt8>()
+  private let bytesReceived = PinnedBuffer<UInt8>()
+  private let sendCounts: PinnedBuffer<Int32>
+  private let sendOffsets: PinnedBuffer<Int32>
+  private let receiveCounts: PinnedBuffer<Int32>
+  private let receiveOffsets: PinnedBuffer<Int32>
 
   /// Starts MPI in this process, which `mpirun` launched.
   ///
@@ -50,10 +60,10 @@ public final class MPIProcessGroup: ProcessGroup {
     self.rank = Int(rank)
     self.size = Int(size)
     self.timeoutSeconds = timeoutSeconds
-  }
-
-  deinit {
-    floatScratch?.deallocate()
+    sendCounts = PinnedBuffer(capacity: Int(size))
+    sendOffsets = PinnedBuffer(capacity: Int(size))
+    receiveCounts = PinnedBuffer(capacity: Int(size))
+    receiveOffsets = PinnedBuffer(capacity: Int(size))
   }
 
   /// Ends MPI in this process after a normal finish; every rank must call it.
@@ -124,17 +134,19 @@ public final class MPIProcessGroup: ProcessGroup {
       let chunks = splitRange(count: range.count, parts: size)
       let own = chunks[rank]
       let base = gradients.pointer + range.lowerBound
-      let received = floatBuffer(count: own.count * size)
+      let received = floatsReceived.reserve(own.count * size)
+      for r in 0..<size {
+        sendCounts.pointer[r] = Int32(chunks[r].count)
+        sendOffsets.pointer[r] = Int32(chunks[r].lowerBound)
+        receiveCounts.pointer[r] = Int32(own.count)
+        receiveOffsets.pointer[r] = Int32(r * own.count)
+      }
 
       // Every rank sends chunk r to rank r and receives its own chunk from every rank.
-      var sendCounts = chunks.map { Int32($0.count) }
-      var sendOffsets = chunks.map { Int32($0.lowerBound) }
-      var receiveCounts = [Int32](repeating: Int32(own.count), count: size)
-      var receiveOffsets = (0..<size).map { Int32($0 * own.count) }
       var request: MPI_Request? = sgan_mpi_request_null()
       MPI_Ialltoallv(
-        base, &sendCounts, &sendOffsets, sgan_mpi_float(), received, &receiveCounts,
-        &receiveOffsets, sgan_mpi_float(), communicator, &request)
+        base, sendCounts.pointer, sendOffsets.pointer, sgan_mpi_float(), received,
+        receiveCounts.pointer, receiveOffsets.pointer, sgan_mpi_float(), communicator, &request)
       wait(&request, "reducing gradients")
 
       // The sum of this rank's chunk, in rank order.
@@ -149,7 +161,7 @@ public final class MPIProcessGroup: ProcessGroup {
 
       // Every rank gathers every summed chunk in place.
       MPI_Iallgatherv(
-        sgan_mpi_in_place(), 0, sgan_mpi_float(), base, &sendCounts, &sendOffsets,
+        sgan_mpi_in_place(), 0, sgan_mpi_float(), base, sendCounts.pointer, sendOffsets.pointer,
         sgan_mpi_float(), communicator, &request)
       wait(&request, "sharing reduced gradients")
     }
@@ -157,26 +169,29 @@ public final class MPIProcessGroup: ProcessGroup {
 
   public func allGather(_ bytes: [UInt8]) -> [[UInt8]] {
     timed {
-      var length = Int32(bytes.count)
-      var lengths = [Int32](repeating: 0, count: size)
+      let lengthSent = sendCounts.pointer
+      lengthSent[0] = Int32(bytes.count)
+      let lengths = receiveCounts.pointer
       var request: MPI_Request? = sgan_mpi_request_null()
       MPI_Iallgather(
-        &length, 1, sgan_mpi_int(), &lengths, 1, sgan_mpi_int(), communicator, &request)
+        lengthSent, 1, sgan_mpi_int(), lengths, 1, sgan_mpi_int(), communicator, &request)
       wait(&request, "exchanging status")
 
-      var offsets = [Int32](repeating: 0, count: size)
+      let offsets = receiveOffsets.pointer
+      offsets[0] = 0
       for r in 1..<max(size, 1) {
         offsets[r] = offsets[r - 1] + lengths[r - 1]
       }
       let total = Int(offsets[size - 1] + lengths[size - 1])
-      var gathered = [UInt8](repeating: 0, count: max(total, 1))
-      var sent = bytes
+      let sent = bytesSent.reserve(max(bytes.count, 1))
+      sent.update(from: bytes, count: bytes.count)
+      let gathered = bytesReceived.reserve(max(total, 1))
       MPI_Iallgatherv(
-        &sent, length, sgan_mpi_byte(), &gathered, &lengths, &offsets, sgan_mpi_byte(),
+        sent, Int32(bytes.count), sgan_mpi_byte(), gathered, lengths, offsets, sgan_mpi_byte(),
         communicator, &request)
       wait(&request, "exchanging status")
       return (0..<size).map { r in
-        Array(gathered[Int(offsets[r])..<Int(offsets[r] + lengths[r])])
+        Array(UnsafeBufferPointer(start: gathered + Int(offsets[r]), count: Int(lengths[r])))
       }
     }
   }
@@ -193,26 +208,15 @@ public final class MPIProcessGroup: ProcessGroup {
   /// Gathers `values` (the same count on every rank) from every rank, in rank order.
   private func gatherDoubles(_ values: [Double], _ what: String) -> [Double] {
     let count = values.count
-    if doubleScratch.count < count * size {
-      doubleScratch = [Double](repeating: 0, count: count * size)
-    }
+    let sent = doublesSent.reserve(max(count, 1))
+    sent.update(from: values, count: count)
+    let received = doublesReceived.reserve(max(count * size, 1))
     var request: MPI_Request? = sgan_mpi_request_null()
-    var sent = values
     MPI_Iallgather(
-      &sent, Int32(count), sgan_mpi_double(), &doubleScratch, Int32(count), sgan_mpi_double(),
+      sent, Int32(count), sgan_mpi_double(), received, Int32(count), sgan_mpi_double(),
       communicator, &request)
     wait(&request, what)
-    return Array(doubleScratch[0..<(count * size)])
-  }
-
-  /// A scratch buffer of at least `count` floats, kept between calls.
-  private func floatBuffer(count: Int) -> UnsafeMutablePointer<Float> {
-    if floatScratchCount < count {
-      floatScratch?.deallocate()
-      floatScratch = .allocate(capacity: count)
-      floatScratchCount = count
-    }
-    return floatScratch!
+    return Array(UnsafeBufferPointer(start: received, count: count * size))
   }
 
   /// Polls `request` until it completes; aborts the job after ``timeoutSeconds``.
@@ -242,5 +246,31 @@ public final class MPIProcessGroup: ProcessGroup {
         abort(status: 1)
       }
     }
+  }
+}
+
+/// Memory at a fixed address that grows on request, for the buffers of non-blocking calls.
+final class PinnedBuffer<Element> {
+  private(set) var pointer: UnsafeMutablePointer<Element>
+  private var capacity: Int
+
+  init(capacity: Int = 1) {
+    self.capacity = max(capacity, 1)
+    pointer = .allocate(capacity: self.capacity)
+  }
+
+  deinit {
+    pointer.deallocate()
+  }
+
+  /// Returns room for at least `count` elements, moving the buffer only when it grows; the
+  /// contents are not kept.
+  func reserve(_ count: Int) -> UnsafeMutablePointer<Element> {
+    if count > capacity {
+      pointer.deallocate()
+      capacity = count
+      pointer = .allocate(capacity: count)
+    }
+    return pointer
   }
 }
