@@ -16,10 +16,18 @@ public final class StopRequest: @unchecked Sendable {
   private var signalName: String?  // protected by lock
   private var sources: [DispatchSourceSignal] = []
 
-  /// Creates the flag and starts listening for SIGINT and SIGTERM; `notice` is printed when
-  /// the first signal arrives.
-  public init(notice: String? = nil) {
-    for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+  /// Creates the flag and starts listening for SIGINT and SIGTERM, and for SIGUSR1 too when
+  /// `includeUserSignal` is set; `notice` is printed when the first signal arrives, unless
+  /// the console is quiet.
+  ///
+  /// SIGUSR1 is for jobs under Open MPI's `mpirun`, which passes SIGUSR1 on to every rank
+  /// but follows the SIGTERM it sends them on Ctrl-C with SIGKILL about a second later.
+  public init(notice: String? = nil, includeUserSignal: Bool = false) {
+    var signals = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")]
+    if includeUserSignal {
+      signals.append((SIGUSR1, "SIGUSR1"))
+    }
+    for (number, name) in signals {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [weak self] in
@@ -29,7 +37,7 @@ public final class StopRequest: @unchecked Sendable {
           exit(130)
         }
         self.request(name)
-        if let notice {
+        if let notice, !Console.isQuiet {
           Console.error("\(name) received; \(notice) (send it again to exit at once)")
         }
       }
@@ -60,5 +68,6 @@ public final class StopRequest: @unchecked Sendable {
     }
     signal(SIGINT, SIG_DFL)
     signal(SIGTERM, SIG_DFL)
+    signal(SIGUSR1, SIG_DFL)
   }
 }

@@ -31,6 +31,9 @@ public final class MPIProcessGroup: ProcessGroup {
   /// How long one call may wait for the other ranks before the job is aborted.
   public var timeoutSeconds: Double
 
+  /// The tool whose name starts the timeout message.
+  public var toolName = "sgan"
+
   private let communicator = sgan_mpi_comm_world()
 
   // A non-blocking call reads and writes its buffers, counts and offsets until it completes,
@@ -240,8 +243,10 @@ public final class MPIProcessGroup: ProcessGroup {
       nanosleep(&pause, nil)
       if waited > timeoutSeconds {
         let message =
-          "rank \(rank): no answer from the other ranks for \(Int(timeoutSeconds)) s while "
-          + "\(what); a rank has stopped or hangs. Ending the job."
+          "\(toolName): error: rank \(rank): no answer from another rank for "
+          + "\(Int(timeoutSeconds)) s while \(what), so a rank has died, stopped or hangs; "
+          + "ending the job. If a rank is only slow (rank 0 writing a large checkpoint), raise "
+          + "--rank-timeout."
         fputs(message + "\n", stderr)
         abort(status: 1)
       }

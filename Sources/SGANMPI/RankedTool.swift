@@ -34,6 +34,7 @@ public func runToolOnRanks(
   }
 
   let group = MPIProcessGroup(timeoutSeconds: timeoutSeconds)
+  group.toolName = name
   if group.rank != 0 {
     Console.isQuiet = true
   }

@@ -108,6 +108,7 @@ public final class Trainer {
       datasetChecksum: dataset.checksum.map { ContentChecksum.hex($0) },
       imageShape: [dataset.shape.height, dataset.shape.width, dataset.shape.channels],
       splitCount: dataset.splitCount, toolVersion: toolVersion, processes: group.size)
+    try Trainer.checkSameRecord(record, group: group)
 
     try group.collectively {
       guard group.rank == 0 else { return }
@@ -136,6 +137,7 @@ public final class Trainer {
     let (record, state) = try group.collectively {
       try Trainer.readRunToResume(run, changes: changes, processes: group.size)
     }
+    try Trainer.checkSameRecord(record, group: group)
     try group.collectively {
       if group.rank == 0 {
         try record.write(to: run.configurationPath)
@@ -219,7 +221,8 @@ public final class Trainer {
     } else {
       iteration = 0
     }
-    try Trainer.checkSameState(step, iteration: iteration, checkpointPath: run.checkpointPath)
+    try Trainer.checkSameState(
+      step, iteration: iteration, checkpointPath: resumeState == nil ? nil : run.checkpointPath)
 
     let slice = group.size > 1 ? step.realRange : nil
     reader = try group.collectively {
@@ -248,7 +251,7 @@ public final class Trainer {
   /// Checks that every process starts from the same parameters and optimiser state, which
   /// catches a run folder that differs between machines and builds whose initialisation
   /// differs.
-  static func checkSameState(_ step: GANStep, iteration: Int, checkpointPath: String) throws {
+  static func checkSameState(_ step: GANStep, iteration: Int, checkpointPath: String?) throws {
     let group = step.group
     guard group.size > 1 else { return }
     var hasher = StateFingerprint()
@@ -265,10 +268,33 @@ public final class Trainer {
     let fingerprints = group.allGather(hasher.bytes)
     let differing = fingerprints.indices.filter { fingerprints[$0] != fingerprints[0] }
     if !differing.isEmpty {
-      let ranks = differing.map(String.init).joined(separator: ", ")
+      let ranks = rankList(differing)
+      let cause =
+        checkpointPath.map {
+          "every rank must read the same '\($0)' (a shared file system) and run the same build"
+        } ?? "every rank must run the same build of sgan-train with the same libraries"
       throw TrainingError.invalidSetting(
-        "rank(s) \(ranks) start from a different state than rank 0; every rank must read the "
-          + "same '\(checkpointPath)' (a shared file system) and run the same build")
+        "\(ranks) \(differing.count == 1 ? "starts" : "start") from other parameters than "
+          + "rank 0; \(cause)")
+    }
+  }
+
+  /// Checks that every process runs with the same settings and the same dataset (by its
+  /// content checksum, shape and split size); the dataset's path may differ between machines.
+  static func checkSameRecord(_ record: RunRecord, group: ProcessGroup) throws {
+    guard group.size > 1 else { return }
+    var comparable = record
+    comparable.configuration.dataPath = ""
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let records = group.allGather(Array(try encoder.encode(comparable)))
+    let differing = records.indices.filter { records[$0] != records[0] }
+    if !differing.isEmpty {
+      throw TrainingError.invalidSetting(
+        "\(rankList(differing)) \(differing.count == 1 ? "has" : "have") other settings or "
+          + "another dataset than rank 0 (rank 0 reads '\(record.configuration.dataPath)', "
+          + "crc32 \(record.datasetChecksum ?? "none"), \(record.splitCount) images); start every "
+          + "rank with the same options and the same dataset file")
     }
   }
 
@@ -383,4 +409,9 @@ extension Trainer {
     let dataset = try PackedDataset(path: path)
     return dataset.hasPartition ? "train" : "all"
   }
+}
+
+/// "rank 1" or "ranks 1, 3".
+func rankList(_ ranks: [Int]) -> String {
+  (ranks.count == 1 ? "rank " : "ranks ") + ranks.map(String.init).joined(separator: ", ")
 }

@@ -123,8 +123,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
       return "--batch-size and --fake-size must be at least 1"
     }
     if batchSize < processes || fakeSize < processes {
-      return "--batch-size and --fake-size must be at least the \(processes) processes, "
-        + "since each process needs at least one sample of each half"
+      return "--batch-size \(batchSize) and --fake-size \(fakeSize) must each be at least the "
+        + "\(processes) MPI ranks, because every rank takes at least one real and one generated "
+        + "image; raise them or start fewer ranks"
     }
     if steps < 1 {
       return "--steps must be at least 1 (got \(steps))"

@@ -42,8 +42,8 @@ let readerCommand = Command(
   name: "sgan-bench reader",
   summary: "Measure how fast the batch reader delivers a packed dataset's batches.",
   discussion: """
-    Opens the dataset as sgan-train does and takes batches as fast as the reader's prefetch
-    thread prepares them (reading, converting bytes to floats, scaling), copying each into a
+    Reads every image of the dataset (all splits) with the batch reader sgan-train uses, and
+    takes batches as fast as the reader's prefetch thread prepares them (reading, converting bytes to floats, scaling), copying each into a
     buffer. Compare the images/s with the rate sgan-bench step measures for training: the
     reader keeps up while it is well above it.
 
@@ -149,6 +149,12 @@ func runStepBenchmark(_ arguments: ParsedArguments, group: ProcessGroup) throws 
   settings.sgemmSize = try arguments.int("sgemm-size", default: 1024, range: 0...8192)!
   settings.seed = UInt64(try arguments.int("seed", default: 1, range: 0...Int.max)!)
 
+  if settings.batchSize < group.size || settings.generatedSize < group.size {
+    throw UsageError(
+      "--batch-size \(settings.batchSize) and --fake-size \(settings.generatedSize) must each be "
+        + "at least the \(group.size) MPI ranks, because every rank takes at least one real and "
+        + "one generated image", commandName: stepCommand.name)
+  }
   let result = try StepBenchmark.run(settings, group: group, progress: { Console.info($0) })
   Console.info("")
   Console.info(result.report)

@@ -75,6 +75,15 @@ let command = Command(
         + "the job.", default: "300"),
   ])
 
+/// The cores each worker pool should use: this process's affinity mask, shared with the
+/// other ranks on this machine when mpirun left every rank free to use every core.
+func coresPerProcess() -> Int {
+  let environment = ProcessInfo.processInfo.environment
+  let localRanks = Int(environment["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "") ?? 1
+  let unbound = cores == ProcessInfo.processInfo.activeProcessorCount
+  return unbound && localRanks > 1 ? max(1, cores / localRanks) : cores
+}
+
 /// Reads --rank-timeout before MPI starts, since the process group needs it; a malformed value
 /// is reported by the full parse below.
 func rankTimeout() -> Double {
@@ -93,7 +102,9 @@ runToolOnRanks(
   let output = try arguments.requiredString("out")
   let positive = 1...Int.max
   let threads = try arguments.int("threads", range: positive)
-  let stop = StopRequest(notice: "finishing the current iteration, then writing a checkpoint")
+  let stop = StopRequest(
+    notice: "finishing the current iteration, then writing a checkpoint",
+    includeUserSignal: group.size > 1)
 
   let trainer: Trainer
   if arguments.flag("resume") {
@@ -117,7 +128,7 @@ runToolOnRanks(
     trainer = try Trainer(resumeIn: output, changes: changes, group: group)
   } else {
     var configuration = TrainingConfiguration(dataPath: try arguments.requiredString("data"))
-    configuration.threads = threads ?? cores
+    configuration.threads = threads ?? coresPerProcess()
     // Upper bounds keep a mistyped size from failing deep inside an allocation.
     configuration.batchSize = try arguments.int("batch-size", default: 64, range: 1...65_536)!
     configuration.fakeSize = try arguments.int(
@@ -164,14 +175,21 @@ runToolOnRanks(
       "--threads \(configuration.threads) is more than the \(perStep) \(samples); "
         + "running \(step.workerCount) workers")
   }
-  if step.workerCount > cores {
+  let usable = coresPerProcess()
+  if step.workerCount > usable {
+    let advice =
+      group.size > 1
+      ? "; give each rank its own cores, for example with mpirun --map-by slot:PE=N "
+        + "--bind-to core, or lower --threads"
+      : "; lower --threads to \(usable)"
     Console.warning(
-      "\(step.workerCount) workers share the \(cores) core(s) this process may use; under "
-        + "mpirun give each rank its cores with --bind-to none or --map-by slot:PE=N")
+      "\(plural(step.workerCount, "worker")) share the \(plural(usable, "core")) this "
+        + "process may use\(advice)")
   }
   let workers =
     group.size > 1
-    ? "\(group.size) ranks x \(step.workerCount) workers" : "\(step.workerCount) workers"
+    ? "\(group.size) ranks x \(plural(step.workerCount, "worker"))"
+    : plural(step.workerCount, "worker")
   let record = trainer.record
   Console.info(
     "sgan-train \(toolVersion): \(configuration.loss.rawValue) loss, "
@@ -181,6 +199,12 @@ runToolOnRanks(
       + "\(configuration.fakeSize), \(workers), seed \(configuration.seed), "
       + "\(configuration.steps) iterations; every setting is in '\(trainer.run.configurationPath)'")
   Console.info("HDF5 library thread-safe: \(HDF5Library.isThreadSafe ? "yes" : "no")")
+  if group.size > 1 {
+    Console.info(
+      "to stop after the current iteration with a checkpoint, send SIGUSR1 to mpirun "
+        + "(kill -USR1 <pid of mpirun>): Ctrl-C makes mpirun kill the ranks about a second "
+        + "later, which loses the iterations since the last checkpoint")
+  }
   if trainer.iteration > 0 {
     Console.info("resuming at iteration \(trainer.iteration) of \(configuration.steps)")
   }
@@ -190,4 +214,9 @@ runToolOnRanks(
   Console.info(
     "finished \(summary.iterations) iterations in \(formatDuration(summary.seconds)); "
       + "checkpoint: \(summary.checkpointPath)")
+}
+
+/// `count` and `noun`, with an s after the noun unless `count` is 1.
+func plural(_ count: Int, _ noun: String) -> String {
+  "\(count) \(noun)\(count == 1 ? "" : "s")"
 }

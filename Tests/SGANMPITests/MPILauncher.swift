@@ -37,13 +37,35 @@ enum MPILauncher {
     ] + arguments
   }
 
+  /// The arguments that start one rank of `tool` per entry of `argumentsPerRank`, each with
+  /// its own arguments (mpirun's colon-separated form).
+  static func mpirunArguments(tool: String, argumentsPerRank: [[String]]) -> [String] {
+    var result = [
+      "--oversubscribe", "--bind-to", "none", "--mca", "btl_vader_single_copy_mechanism", "none",
+    ]
+    for (index, arguments) in argumentsPerRank.enumerated() {
+      if index > 0 {
+        result.append(":")
+      }
+      result += ["-np", "1", productsFolder + "/" + tool] + arguments
+    }
+    return result
+  }
+
   /// Starts `mpirun` without waiting; standard output and error go to the given files.
   static func start(
     ranks: Int, tool: String, _ arguments: [String], output: String, errors: String
   ) throws -> Process {
+    try start(
+      mpirunArguments: mpirunArguments(ranks: ranks, tool: tool, arguments), output: output,
+      errors: errors)
+  }
+
+  /// Starts `mpirun` with `mpirunArguments` without waiting.
+  static func start(mpirunArguments: [String], output: String, errors: String) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try mpirunPath())
-    process.arguments = mpirunArguments(ranks: ranks, tool: tool, arguments)
+    process.arguments = mpirunArguments
     var environment = ProcessInfo.processInfo.environment
     environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
     environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
@@ -52,6 +74,14 @@ enum MPILauncher {
     _ = FileManager.default.createFile(atPath: errors, contents: nil)
     process.standardOutput = FileHandle(forWritingAtPath: output)
     process.standardError = FileHandle(forWritingAtPath: errors)
+
+    // The test runner's threads block most signals, and a child inherits the mask of the
+    // thread that starts it: unblocked here, so that mpirun receives what the tests send it.
+    var unblocked = sigset_t()
+    var previous = sigset_t()
+    sigemptyset(&unblocked)
+    pthread_sigmask(SIG_SETMASK, &unblocked, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
     try process.run()
     return process
   }
@@ -60,11 +90,20 @@ enum MPILauncher {
   static func run(
     ranks: Int, tool: String, _ arguments: [String], in folder: String, timeout: Double = 300
   ) throws -> Outcome {
+    try run(
+      mpirunArguments: mpirunArguments(ranks: ranks, tool: tool, arguments), in: folder,
+      timeout: timeout)
+  }
+
+  /// Runs `mpirun` with `mpirunArguments` to the end, at most `timeout` seconds.
+  static func run(mpirunArguments: [String], in folder: String, timeout: Double = 300) throws
+    -> Outcome
+  {
     let output = folder + "/mpirun-\(UUID().uuidString).out"
     let errors = folder + "/mpirun-\(UUID().uuidString).err"
     let start = Date()
     let process = try Self.start(
-      ranks: ranks, tool: tool, arguments, output: output, errors: errors)
+      mpirunArguments: mpirunArguments, output: output, errors: errors)
     let finished = waitForExit(process, timeout: timeout)
     if !finished {
       process.terminate()

@@ -80,6 +80,53 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: run))
   }
 
+  @Test func ranksWithOtherDataAreRejected() throws {
+    let folder = TemporaryFolder()
+    let data = folder.path + "/data.h5"
+    let other = folder.path + "/other.h5"
+    try writeRandomDataset(at: data, count: 20)
+    try writeRandomDataset(at: other, count: 20, seed: 4)
+    let run = folder.path + "/run"
+    let outcome = try MPILauncher.run(
+      mpirunArguments: MPILauncher.mpirunArguments(
+        tool: "sgan-train",
+        argumentsPerRank: [
+          Self.tinyRun(data: data, out: run, steps: 3), Self.tinyRun(data: other, out: run, steps: 3),
+        ]), in: folder.path, timeout: 60)
+    #expect(outcome.status == 1)
+    #expect(outcome.errors.contains("rank 1 has other settings or another dataset"))
+    #expect(!FileManager.default.fileExists(atPath: run))
+  }
+
+  @Test func userSignalStopsWithCheckpoint() throws {
+    let folder = TemporaryFolder()
+    let data = folder.path + "/data.h5"
+    try writeRandomDataset(at: data, count: 20)
+    let run = folder.path + "/run"
+    let errors = folder.path + "/errors.txt"
+    let process = try MPILauncher.start(
+      ranks: 2, tool: "sgan-train", Self.tinyRun(data: data, out: run, steps: 1_000_000),
+      output: folder.path + "/output.txt", errors: errors)
+    defer {
+      if process.isRunning {
+        process.terminate()
+      }
+    }
+    let started = waitUntil(timeout: 60) {
+      ((try? String(contentsOfFile: run + "/log.csv", encoding: .utf8)) ?? "")
+        .split(separator: "\n").count > 3
+    }
+    try #require(started, "the run did not start within 60 s")
+
+    kill(process.processIdentifier, SIGUSR1)
+    let ended = MPILauncher.waitForExit(process, timeout: 60)
+    #expect(ended)
+    #expect(process.terminationStatus == 1)
+    let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+    #expect(message.contains("stopped by SIGUSR1"))
+    #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.h5"))
+  }
+
   @Test func killedRankEndsJobWithError() throws {
     let folder = TemporaryFolder()
     let data = folder.path + "/data.h5"
@@ -160,14 +207,14 @@ func stateValues(of trainer: Trainer) -> [Float] {
   return values
 }
 
-/// Writes a packed dataset of `count` random 32x32 gray images.
-func writeRandomDataset(at path: String, count: Int) throws {
+/// Writes a packed dataset of `count` random 32x32 gray images drawn from `seed`.
+func writeRandomDataset(at path: String, count: Int, seed: UInt64 = 3) throws {
   let shape = PackedImageShape(height: 32, width: 32, channels: 1)
   let writer = try PackedDatasetWriter(
     path: path, shape: shape, sourceKind: "folder",
     preprocessing: Preprocessing(outputHeight: 32, outputWidth: 32, filter: "none"),
     attributeNames: nil, hasPartition: false, hasLabels: false, hasIdentities: false)
-  var generator = SplitMix64(seed: 3)
+  var generator = SplitMix64(seed: seed)
   for index in 0..<count {
     let pixels = (0..<shape.byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
     try writer.append(PackedRow(pixels: pixels, filename: "image-\(index)"))

@@ -81,7 +81,7 @@ public enum StepBenchmark {
   ) throws -> StepBenchmarkResult {
     var settings = settings
     if let dataPath = settings.dataPath {
-      let shape = try PackedDataset(path: dataPath).shape
+      let shape = try group.collectively { try PackedDataset(path: dataPath).shape }
       settings.architecture.imageSize = shape.height
       settings.architecture.channels = shape.channels
     }
