@@ -19,6 +19,13 @@ import Testing
     Defect(
       name: "missing file", damage: nil, expected: { .fileNotFound(path: $0) }),
     Defect(
+      name: "folder",
+      damage: { path in
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+      },
+      expected: { .isFolder(path: $0) }),
+    Defect(
       name: "text file",
       damage: { path in try Data("hello\n".utf8).write(to: URL(fileURLWithPath: path)) },
       expected: { .notHDF5(path: $0) }),

@@ -54,8 +54,12 @@ public final class PackedDataset {
   ///   rank or element type, or per-image datasets of the wrong length. `HDF5Error` for
   ///   failures inside HDF5.
   public init(path: String, chunkCacheBytes: Int? = nil) throws {
-    guard FileManager.default.fileExists(atPath: path) else {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
       throw PackedDatasetError.fileNotFound(path: path)
+    }
+    guard !isFolder.boolValue else {
+      throw PackedDatasetError.isFolder(path: path)
     }
     guard try HDF5File.isHDF5(path: path) else {
       throw PackedDatasetError.notHDF5(path: path)

@@ -2,6 +2,7 @@
 /// serve. Each case names the file and what is wrong with it.
 public enum PackedDatasetError: Error, CustomStringConvertible, Equatable, Sendable {
   case fileNotFound(path: String)
+  case isFolder(path: String)
   case notHDF5(path: String)
   case missingDataset(path: String, dataset: String)
   case missingAttribute(path: String, object: String, attribute: String)
@@ -19,6 +20,9 @@ public enum PackedDatasetError: Error, CustomStringConvertible, Equatable, Senda
     switch self {
     case .fileNotFound(let path):
       return "dataset file '\(path)' not found; check the path or create it with sgan-pack"
+    case .isFolder(let path):
+      return "'\(path)' is a folder, not a dataset file; pass the .h5 file that sgan-pack "
+        + "wrote (sgan-pack folder packs a folder of images into one)"
     case .notHDF5(let path):
       return "'\(path)' is not an HDF5 file; pass a dataset file written by sgan-pack"
     case .missingDataset(let path, let dataset):

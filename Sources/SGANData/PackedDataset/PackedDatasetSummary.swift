@@ -116,7 +116,8 @@ public struct PackedDatasetSummary: Equatable, Sendable {
         crop += " at top \(top), left \(left)"
       }
       parts.append(crop)
-    } else {
+    } else if preprocessing.notes?.contains("crop") != true {
+      // A centred square crop has no fixed size; the notes describe it.
       parts.append("no crop")
     }
     parts.append(
