@@ -8,7 +8,7 @@ import SGANCore
 /// batch is cut the same way in both layouts, so the two differ only in the order of the
 /// additions: the relative differences are float rounding, about 1e-7.
 public struct LayoutCheck {
-  /// What the check trains: the network and the batch.
+  /// The network and the batch the check trains.
   public struct Settings: Sendable {
     public var imageSize = 32
     public var channels = 1

@@ -11,9 +11,9 @@ import SGANCore
 ///
 /// - Small values (ln Z_B partials, batch-norm sums, loss terms, messages) are gathered from
 ///   every rank, and each rank adds them up itself in rank order, starting from rank 0's.
-/// - Gradients are reduced in two exchanges. The range is cut into one chunk per rank; each
-///   rank receives every rank's copy of its own chunk (an all-to-all), adds the copies in
-///   rank order, and then every rank gathers all the summed chunks (an all-gather). Each
+/// - Gradients are reduced in two exchanges. The range is cut into one chunk per rank. Each
+///   rank receives every rank's copy of its own chunk (an all-to-all) and adds the copies in
+///   rank order. Then every rank gathers all the summed chunks (an all-gather). Each
 ///   element is thus added in rank order by one rank and copied to the others, while every
 ///   rank sends and receives about twice the gradient size, as a ring all-reduce does.
 ///

@@ -2,7 +2,7 @@ import Foundation
 import SGANCommandLine
 import SGANCore
 
-/// How the process was started: alone, or as one rank of an MPI job.
+/// The way this process was started: alone, or as one rank of an MPI job.
 public enum MPILaunch {
   /// Whether an MPI launcher (Open MPI's `mpirun`, or a PMIx-based one such as Slurm's
   /// `srun --mpi=pmix`) started this process, read from the variables it sets. A plain

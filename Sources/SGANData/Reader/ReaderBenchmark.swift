@@ -3,7 +3,7 @@ import Foundation
 /// Measures how fast a ``BatchReader`` delivers batches of a packed dataset when nothing
 /// else consumes them, which bounds the training rate it can feed.
 public enum ReaderBenchmark {
-  /// Where the reader takes images from.
+  /// The place the reader takes images from.
   public enum Source: String, Sendable, CaseIterable {
     /// The reader's own policy: memory when the split fits its cache limit, else the file.
     case automatic = "auto"
