@@ -109,7 +109,13 @@ final class ImageRun {
       let state = try Checkpoint.readState(from: run.checkpointPath)
       var stored = try state.configuration(path: run.checkpointPath)
       (stored.steps, stored.threads) = (configuration.steps, configuration.threads)
-      guard stored == configuration else {
+      // The trainer stores the data path made absolute and the split "auto" resolved.
+      var expected = configuration
+      expected.dataPath = URL(fileURLWithPath: expected.dataPath).standardizedFileURL.path
+      if expected.split == "auto" {
+        expected.split = stored.split
+      }
+      guard stored == expected else {
         throw ExperimentError.file(
           path: run.checkpointPath,
           reason: "it was written with other settings; delete the cell folder to rerun it")
