@@ -27,6 +27,8 @@ public struct LayoutCheck {
   public struct TensorResult: Sendable {
     /// `discriminator.` or `generator.` followed by the state_dict key.
     public var name: String
+    /// The tensor's PyTorch shape.
+    public var dimensions: [Int]
     /// The layout's gradient.
     public var values: [Float]
     /// ‖g - g_1‖ / ‖g_1‖ against the one-process gradient; nil on ranks other than 0.
@@ -45,19 +47,22 @@ public struct LayoutCheck {
   public func run(group: ProcessGroup, threads: Int) throws -> [TensorResult] {
     let layout = try gradients(group: group, threads: threads)
     guard group.rank == 0 else {
-      return layout.map { TensorResult(name: $0.name, values: $0.values, relativeDifference: nil) }
+      return layout.map {
+        TensorResult(
+          name: $0.name, dimensions: $0.dimensions, values: $0.values, relativeDifference: nil)
+      }
     }
     let reference = try gradients(group: SingleProcessGroup(), threads: group.size * threads)
     return zip(layout, reference).map { measured, expected in
       TensorResult(
-        name: measured.name, values: measured.values,
+        name: measured.name, dimensions: measured.dimensions, values: measured.values,
         relativeDifference: relativeDifference(measured.values, expected.values))
     }
   }
 
   /// The gradients of one discriminator step and of the generator step that follows it.
   private func gradients(group: ProcessGroup, threads: Int) throws -> [(
-    name: String, values: [Float]
+    name: String, dimensions: [Int], values: [Float]
   )] {
     var architecture = DCGANConfiguration()
     architecture.imageSize = settings.imageSize
@@ -96,10 +101,15 @@ public struct LayoutCheck {
     return discriminatorGradients + tensors(of: generator, prefix: "generator.")
   }
 
-  private func tensors(of network: Network, prefix: String) -> [(name: String, values: [Float])] {
+  private func tensors(of network: Network, prefix: String) -> [(
+    name: String, dimensions: [Int], values: [Float]
+  )] {
     network.parameterEntries.map { entry in
       let start = network.gradients.pointer + entry.offset
-      return (prefix + entry.name, Array(UnsafeBufferPointer(start: start, count: entry.count)))
+      return (
+        prefix + entry.name, entry.dimensions,
+        Array(UnsafeBufferPointer(start: start, count: entry.count))
+      )
     }
   }
 }

@@ -52,6 +52,7 @@ let tool = ToolWithSubcommands(
   subcommands: [runCommand, reportCommand])
 
 runTool("sgan-experiment") {
+  try requireSingleProcess("sgan-experiment")
   let (command, arguments) = try tool.parse(Array(CommandLine.arguments.dropFirst()))
   guard let target = arguments.positional(0) else {
     throw UsageError("missing \(command.positionals[0].name)", commandName: command.name)

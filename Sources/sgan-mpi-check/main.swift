@@ -27,8 +27,9 @@ let command = Command(
     .value("tolerance", "X", "Largest relative difference accepted.", default: "1e-5"),
     .value(
       "out", "FILE.h5",
-      "Write the layout's gradients (rank 0's copy), one float32 dataset per tensor under "
-        + "/gradients."),
+      "Write the layout's gradients (rank 0's copy), one float32 dataset per tensor in its "
+        + "PyTorch shape under /gradients."),
+    .flag("overwrite", "Replace the --out file if it exists."),
   ])
 
 /// The check found a tensor further from one process than the tolerance allows.
@@ -52,6 +53,11 @@ runToolOnRanks("sgan-mpi-check") { group in
   settings.loss = loss == "softmax" ? .softmax : .standard
   let tolerance = try arguments.double("tolerance", default: 1e-5, range: 0...1)!
   let output = arguments.string("out")
+  if let output, !arguments.flag("overwrite"), FileManager.default.fileExists(atPath: output) {
+    throw UsageError(
+      "--out '\(output)' already exists; choose another path or pass --overwrite",
+      commandName: command.name)
+  }
   if settings.realCount < group.size {
     throw UsageError(
       "--batch-size \(settings.realCount) is smaller than the \(group.size) ranks; "
@@ -76,7 +82,7 @@ runToolOnRanks("sgan-mpi-check") { group in
         let gradients = try file.createGroup("gradients")
         for result in results {
           let dataset = try gradients.createDataset(
-            result.name, of: Float.self, shape: [result.values.count])
+            result.name, of: Float.self, shape: result.dimensions)
           try dataset.write(result.values)
         }
         try file.writeAttribute("ranks", Int64(group.size))

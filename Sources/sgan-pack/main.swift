@@ -3,6 +3,7 @@ import SGANCommandLine
 import SGANData
 
 runTool("sgan-pack") {
+  try requireSingleProcess("sgan-pack")
   let (command, arguments) = try tool.parse(Array(CommandLine.arguments.dropFirst()))
   let name = command.name
 

@@ -23,6 +23,7 @@ let command = Command(
   ])
 
 runTool("sgan-sample") {
+  try requireSingleProcess("sgan-sample")
   let arguments = try command.parse(Array(CommandLine.arguments.dropFirst()))
   let checkpoint = try arguments.requiredString("checkpoint")
   let output = try arguments.requiredString("output")
