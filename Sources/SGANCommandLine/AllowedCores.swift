@@ -1,8 +1,8 @@
 import Foundation
 
-/// The number of cores this process may run on: its CPU affinity mask, which `taskset`,
-/// container limits and MPI launchers narrow (Open MPI binds each of 2 ranks to one core by
-/// default). Falls back to the machine's processor count where the mask cannot be read.
+/// Returns the number of cores this process may run on, from its CPU affinity mask. `taskset`,
+/// container limits and MPI launchers narrow the mask (Open MPI binds each of 2 ranks to one
+/// core by default). Falls back to the machine's processor count where the mask is unreadable.
 public func allowedCoreCount() -> Int {
   let fallback = ProcessInfo.processInfo.activeProcessorCount
   guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {

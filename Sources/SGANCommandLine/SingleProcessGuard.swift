@@ -3,7 +3,7 @@ import Foundation
 /// Rejects a start by an MPI launcher with more than one rank, for tools that run in one
 /// process: under `mpirun -np 2` each rank would do the whole job and write the same files.
 ///
-/// - Throws: `UsageError` naming the tool when Open MPI's or a PMIx launcher's variables say
+/// - Throws: `UsageError` naming the tool when Open MPI's or a PMIx launcher's variables show
 ///   that the job has several ranks.
 public func requireSingleProcess(_ commandName: String) throws {
   let environment = ProcessInfo.processInfo.environment

@@ -19,7 +19,7 @@ import SGANCore
 ///
 /// Every call runs on the coordinator thread, never on the step's workers, so MPI is asked
 /// for `MPI_THREAD_SERIALIZED`. Calls post non-blocking operations and poll them, yielding
-/// the core between polls so the workers of an oversubscribed machine are not starved; a
+/// the core between polls so the workers of an oversubscribed machine are not starved. A
 /// call that waits longer than ``timeoutSeconds`` ends the whole job with `MPI_Abort`: a rank
 /// that hangs cannot make the others wait forever. A rank that dies is noticed by `mpirun`,
 /// which ends the others.
@@ -84,7 +84,10 @@ public final class MPIProcessGroup: ProcessGroup {
 
   public func allReduce(_ partial: LogSumExpPartial) -> LogSumExpPartial {
     timed {
-      let gathered = gatherDoubles([partial.maximum, partial.scaledSum], "combining ln Z_B")
+      let sent = doublesSent.reserve(2)
+      sent[0] = partial.maximum
+      sent[1] = partial.scaledSum
+      let gathered = gatherDoubles(count: 2, "combining ln Z_B")
       var total = LogSumExpPartial.empty
       for r in 0..<size {
         total = total.combined(
@@ -97,12 +100,13 @@ public final class MPIProcessGroup: ProcessGroup {
   public func allReduce(_ sums: ChannelSums) {
     timed {
       let channels = sums.channels
-      var local = [Double(sums.count)]
-      local += UnsafeBufferPointer(start: sums.sum, count: channels)
-      local += UnsafeBufferPointer(start: sums.sumOfProducts, count: channels)
-      let gathered = gatherDoubles(local, "combining batch-norm sums")
-
       let stride = 1 + 2 * channels
+      let sent = doublesSent.reserve(stride)
+      sent[0] = Double(sums.count)
+      (sent + 1).update(from: sums.sum, count: channels)
+      (sent + 1 + channels).update(from: sums.sumOfProducts, count: channels)
+      let gathered = gatherDoubles(count: stride, "combining batch-norm sums")
+
       sums.reset()
       var count = 0.0
       for r in 0..<size {
@@ -119,8 +123,8 @@ public final class MPIProcessGroup: ProcessGroup {
 
   public func allReduce(_ values: UnsafeMutablePointer<Double>, count: Int) {
     timed {
-      let gathered = gatherDoubles(
-        Array(UnsafeBufferPointer(start: values, count: count)), "adding loss terms")
+      doublesSent.reserve(count).update(from: values, count: count)
+      let gathered = gatherDoubles(count: count, "adding loss terms")
       for i in 0..<count {
         var total = 0.0
         for r in 0..<size {
@@ -208,24 +212,23 @@ public final class MPIProcessGroup: ProcessGroup {
     return body()
   }
 
-  /// Gathers `values` (the same count on every rank) from every rank, in rank order.
-  private func gatherDoubles(_ values: [Double], _ what: String) -> [Double] {
-    let count = values.count
-    let sent = doublesSent.reserve(max(count, 1))
-    sent.update(from: values, count: count)
-    let received = doublesReceived.reserve(max(count * size, 1))
+  /// Gathers the first `count` values of ``doublesSent`` (the same count on every rank) from
+  /// every rank, in rank order, into ``doublesReceived``, without allocating.
+  private func gatherDoubles(count: Int, _ what: String) -> UnsafeBufferPointer<Double> {
+    let sent = doublesSent.reserve(count)
+    let received = doublesReceived.reserve(count * size)
     var request: MPI_Request? = sgan_mpi_request_null()
     MPI_Iallgather(
       sent, Int32(count), sgan_mpi_double(), received, Int32(count), sgan_mpi_double(),
       communicator, &request)
     wait(&request, what)
-    return Array(UnsafeBufferPointer(start: received, count: count * size))
+    return UnsafeBufferPointer(start: received, count: count * size)
   }
 
   /// Polls `request` until it completes; aborts the job after ``timeoutSeconds``.
   ///
   /// For the first millisecond it polls and yields the core to any runnable thread, since
-  /// most exchanges finish within it and each poll advances MPI's progress; then it sleeps
+  /// most exchanges finish within it and each poll advances MPI's progress. Then it sleeps
   /// 100 µs between polls, so a rank that waits long (for a checkpoint that rank 0 writes)
   /// does not burn a core.
   private func wait(_ request: inout MPI_Request?, _ what: String) {

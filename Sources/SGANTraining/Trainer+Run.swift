@@ -70,7 +70,7 @@ extension Trainer {
     group.size > 1 ? "mpirun -np \(group.size) " : ""
   }
 
-  /// Returns the signal that asks the run to stop, or nil. With several processes they agree,
+  /// Returns the signal that requests a stop, or nil. With several processes they agree,
   /// so all stop after the same iteration even when the signal reached only some of them.
   private func agreedStop(_ stop: StopRequest?) -> String? {
     let local = stop?.received

@@ -30,7 +30,7 @@ public struct TrainingSummary: Sendable {
 /// i·(d + g - 1) ..< (i + 1)·(d + g - 1), so it depends only on the seed and the iteration.
 ///
 /// Across processes (MPI ranks, through a ``ProcessGroup``), every rank builds the same
-/// networks, reads only its slice of each real batch, and runs the step on it; rank 0 alone
+/// networks, reads only its slice of each real batch, and runs the step on it. Rank 0 alone
 /// writes the run folder. Checks that can fail on one rank (opening the data, reading the
 /// checkpoint, writing files) are agreed on collectively, so every rank stops together with
 /// an error naming the ranks that failed.
@@ -279,8 +279,8 @@ public final class Trainer {
     }
   }
 
-  /// Checks that every process runs with the same settings and the same dataset (by its
-  /// content checksum, shape and split size); the dataset's path may differ between machines.
+  /// Checks that every process runs with the same settings and the same dataset, compared by
+  /// content checksum, shape and split size. The dataset's path may differ between machines.
   static func checkSameRecord(_ record: RunRecord, group: ProcessGroup) throws {
     guard group.size > 1 else { return }
     var comparable = record

@@ -28,7 +28,7 @@ func writeLabelledDataset(at path: String, trainCount: Int, testCount: Int) thro
 }
 
 @Suite struct ImageGridResumeTests {
-  /// One image cell: Softmax GAN on the labelled set, tiny networks, 6 iterations.
+  /// Returns one image cell: Softmax GAN on the labelled set, tiny networks, 6 iterations.
   static func spec(dataPath: String) -> ExperimentSpec {
     var base = SettingValues()
     base.dataPath = dataPath
@@ -75,7 +75,7 @@ func writeLabelledDataset(at path: String, trainCount: Int, testCount: Int) thro
   }
 }
 
-/// The step, L_D and L_G columns of a trainer log, which leave out the timings.
+/// Returns the step, epoch, L_D and L_G columns of a trainer log, leaving out the timings.
 func lossColumns(_ log: String) -> [String] {
   log.split(separator: "\n").dropFirst().map { line in
     line.split(separator: ",").prefix(4).joined(separator: ",")

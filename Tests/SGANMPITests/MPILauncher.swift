@@ -4,10 +4,10 @@ import SGANData
 /// Runs this package's tools under `mpirun`, as a user would on one machine.
 ///
 /// The tools are found next to the test executable, in the build's products folder. Open MPI
-/// refuses to run as root unless told that this is meant, and CI runs as root; `--oversubscribe`
-/// lets 2 ranks of 2 threads run on a 2-core machine.
+/// rejects a start as root unless two environment variables allow it, and CI runs as root.
+/// `--oversubscribe` lets 2 ranks of 2 threads run on a 2-core machine.
 enum MPILauncher {
-  /// The folder holding the built executables.
+  /// The folder that contains the built executables.
   static let productsFolder: String = {
     let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     var folder = executable.deletingLastPathComponent()
@@ -28,7 +28,7 @@ enum MPILauncher {
     var seconds: Double
   }
 
-  /// The arguments that start `ranks` ranks of `tool` with `arguments`.
+  /// Returns the arguments that start `ranks` ranks of `tool` with `arguments`.
   static func mpirunArguments(ranks: Int, tool: String, _ arguments: [String]) -> [String] {
     [
       "--oversubscribe", "--bind-to", "none", "--mca", "btl_vader_single_copy_mechanism", "none",
@@ -37,8 +37,8 @@ enum MPILauncher {
     ] + arguments
   }
 
-  /// The arguments that start one rank of `tool` per entry of `argumentsPerRank`, each with
-  /// its own arguments (mpirun's colon-separated form).
+  /// Returns the arguments that start one rank of `tool` per entry of `argumentsPerRank`,
+  /// each with its own arguments (mpirun's colon-separated form).
   static func mpirunArguments(tool: String, argumentsPerRank: [[String]]) -> [String] {
     var result = [
       "--oversubscribe", "--bind-to", "none", "--mca", "btl_vader_single_copy_mechanism", "none",
@@ -126,7 +126,7 @@ enum MPILauncher {
     return true
   }
 
-  /// The path of `mpirun` on `PATH`.
+  /// Returns the path of `mpirun` on `PATH`.
   static func mpirunPath() throws -> String {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     for folder in path.split(separator: ":").map(String.init) + ["/usr/bin"] {

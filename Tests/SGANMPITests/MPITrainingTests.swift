@@ -6,7 +6,8 @@ import SGANTraining
 import Testing
 
 @Suite(.serialized) struct MPITrainingTests {
-  /// The options of a tiny run: 20 random 32x32 gray images, nz 4, 4 filters, batch 8.
+  /// Returns the options of a tiny run: 20 random 32x32 gray images, nz 4, 4 filters,
+  /// batch 8.
   static func tinyRun(data: String, out: String, steps: Int) -> [String] {
     [
       "--data", data, "--out", out, "--threads", "1", "--steps", "\(steps)", "--batch-size", "8",
@@ -99,69 +100,70 @@ import Testing
   }
 
   @Test func userSignalStopsWithCheckpoint() throws {
-    let folder = TemporaryFolder()
-    let data = folder.path + "/data.h5"
-    try writeRandomDataset(at: data, count: 20)
-    let run = folder.path + "/run"
-    let errors = folder.path + "/errors.txt"
-    let process = try MPILauncher.start(
-      ranks: 2, tool: "sgan-train", Self.tinyRun(data: data, out: run, steps: 1_000_000),
-      output: folder.path + "/output.txt", errors: errors)
-    defer {
-      if process.isRunning {
-        process.terminate()
-      }
-    }
-    let started = waitUntil(timeout: 60) {
-      ((try? String(contentsOfFile: run + "/log.csv", encoding: .utf8)) ?? "")
-        .split(separator: "\n").count > 3
-    }
-    try #require(started, "the run did not start within 60 s")
+    let job = try LongTinyJob()
+    try #require(job.waitUntilTraining(), "the run did not start within 60 s")
 
-    kill(process.processIdentifier, SIGUSR1)
-    let ended = MPILauncher.waitForExit(process, timeout: 60)
-    #expect(ended)
-    #expect(process.terminationStatus == 1)
-    let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-    #expect(message.contains("stopped by SIGUSR1"))
-    #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.h5"))
+    kill(job.process.processIdentifier, SIGUSR1)
+    #expect(MPILauncher.waitForExit(job.process, timeout: 60))
+    #expect(job.process.terminationStatus == 1)
+    #expect(job.errors.contains("stopped by SIGUSR1"))
+    #expect(FileManager.default.fileExists(atPath: job.run + "/checkpoint.h5"))
   }
 
   @Test func killedRankEndsJobWithError() throws {
-    let folder = TemporaryFolder()
-    let data = folder.path + "/data.h5"
-    try writeRandomDataset(at: data, count: 20)
-    let run = folder.path + "/run"
-    let errors = folder.path + "/errors.txt"
-    let process = try MPILauncher.start(
-      ranks: 2, tool: "sgan-train", Self.tinyRun(data: data, out: run, steps: 1_000_000),
-      output: folder.path + "/output.txt", errors: errors)
-    defer {
-      if process.isRunning {
-        process.terminate()
-      }
-    }
+    let job = try LongTinyJob()
+    try #require(job.waitUntilTraining(), "the run did not start within 60 s")
 
-    // Wait until both ranks train, then kill rank 1 as an out-of-memory killer would.
-    let started = waitUntil(timeout: 60) {
-      ((try? String(contentsOfFile: run + "/log.csv", encoding: .utf8)) ?? "")
-        .split(separator: "\n").count > 3
-    }
-    try #require(started, "the run did not start within 60 s")
-    let rank1 = try #require(rankProcess(rank: 1, mentioning: run), "rank 1 not found")
-    let killed = Date()
+    // Kill rank 1 as an out-of-memory killer would; mpirun must end the job.
+    let rank1 = try #require(rankProcess(rank: 1, mentioning: job.run), "rank 1 not found")
     kill(rank1, SIGKILL)
-
-    let ended = MPILauncher.waitForExit(process, timeout: 60)
-    #expect(ended)
-    #expect(Date().timeIntervalSince(killed) < 60)
-    #expect(process.terminationStatus != 0)
-    let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-    #expect(message.contains("rank 1"))
+    #expect(MPILauncher.waitForExit(job.process, timeout: 60))
+    #expect(job.process.terminationStatus != 0)
+    #expect(job.errors.contains("rank 1"))
   }
 }
 
-/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass.
+/// A tiny 2-rank training run of a million iterations, started in its own temporary folder
+/// and ended, if it still runs, when the value is released.
+final class LongTinyJob {
+  let folder = TemporaryFolder()
+  let run: String
+  let process: Process
+  private let errorsPath: String
+
+  init() throws {
+    let data = folder.path + "/data.h5"
+    try writeRandomDataset(at: data, count: 20)
+    run = folder.path + "/run"
+    errorsPath = folder.path + "/errors.txt"
+    process = try MPILauncher.start(
+      ranks: 2, tool: "sgan-train",
+      MPITrainingTests.tinyRun(data: data, out: run, steps: 1_000_000),
+      output: folder.path + "/output.txt", errors: errorsPath)
+  }
+
+  deinit {
+    if process.isRunning {
+      process.terminate()
+      process.waitUntilExit()
+    }
+  }
+
+  /// Waits until the log lists a few iterations, so both ranks are training.
+  func waitUntilTraining() -> Bool {
+    waitUntil(timeout: 60) {
+      ((try? String(contentsOfFile: run + "/log.csv", encoding: .utf8)) ?? "")
+        .split(separator: "\n").count > 3
+    }
+  }
+
+  /// Standard error of mpirun and the ranks so far.
+  var errors: String {
+    (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+  }
+}
+
+/// Polls `condition` every 50 ms until it is true or `timeout` seconds pass.
 func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
   let deadline = Date().addingTimeInterval(timeout)
   while Date() < deadline {
@@ -171,7 +173,7 @@ func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
   return condition()
 }
 
-/// The process ID of MPI rank `rank` whose command line mentions `text`, found in /proc.
+/// Finds in /proc the process ID of MPI rank `rank` whose command line contains `text`.
 func rankProcess(rank: Int, mentioning text: String) -> pid_t? {
   let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
   for entry in entries {
@@ -190,7 +192,8 @@ func rankProcess(rank: Int, mentioning text: String) -> pid_t? {
   return nil
 }
 
-/// Every value of a run's state: parameters, statistics, counters, Adam moments and steps.
+/// Returns every value of a run's state: parameters, statistics, counters, Adam moments and
+/// steps.
 func stateValues(of trainer: Trainer) -> [Float] {
   let step = trainer.step
   var values: [Float] = []

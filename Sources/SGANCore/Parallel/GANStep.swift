@@ -213,7 +213,7 @@ public final class GANStep {
 }
 
 extension Range where Bound == Int {
-  /// The range moved by `offset`.
+  /// Returns the range moved by `offset`.
   func shifted(by offset: Int) -> Range<Int> {
     (lowerBound + offset)..<(upperBound + offset)
   }
