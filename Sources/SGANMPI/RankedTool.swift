@@ -7,10 +7,7 @@ public enum MPILaunch {
   /// Whether an MPI launcher (Open MPI's `mpirun`, or a PMIx-based one such as Slurm's
   /// `srun --mpi=pmix`) started this process, read from the variables it sets. A plain
   /// start runs without MPI, exactly as a tool built without it would.
-  public static var isActive: Bool {
-    let environment = ProcessInfo.processInfo.environment
-    return environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil
-  }
+  public static var isActive: Bool { MPILauncherEnvironment.isPresent }
 }
 
 /// Runs a tool's body on every rank of an MPI job, or alone when no launcher started it.

@@ -78,8 +78,7 @@ let command = Command(
 /// The cores each worker pool should use: this process's affinity mask, shared with the
 /// other ranks on this machine when mpirun left every rank free to use every core.
 func coresPerProcess() -> Int {
-  let environment = ProcessInfo.processInfo.environment
-  let localRanks = Int(environment["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "") ?? 1
+  let localRanks = MPILauncherEnvironment.localRankCount ?? 1
   let unbound = cores == ProcessInfo.processInfo.activeProcessorCount
   return unbound && localRanks > 1 ? max(1, cores / localRanks) : cores
 }
